@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UcsConfig(AppConfig):
+    name = "ucs"
+    verbose_name = "UCS"

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from members import demo as members_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a believable, fictional demo ecosystem. Safe to run again: it changes nothing twice."
+    )
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        users = accounts_demo.seed()
+        organizations = members_demo.seed(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(users)} people, {len(organizations)} organisations."
+            )
+        )
+        self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ with any of these:")
+        for user in users.values():
+            role = " (moderator)" if user.is_staff else ""
+            self.stdout.write(f"  {user.email:<34} {accounts_demo.DEMO_PASSWORD}{role}")
