@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from members.selectors import (
@@ -24,6 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico whatever the page says; resolved per request, because
+    # the hashed static name only exists after collectstatic.
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @login_required
