@@ -156,7 +156,7 @@ def test_production_passes_the_deploy_check():
 
 
 def test_translation_catalogs_are_complete():
-    for po in sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")):
+    for po in sorted(ROOT.glob("locale*/*/LC_MESSAGES/*.po")):
         result = subprocess.run(
             ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(po)],
             capture_output=True,
