@@ -47,7 +47,7 @@ def new_page(browser, live_server):
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.js_errors = errors  # type: ignore[attr-defined]
+        page.js_errors = errors
         return page
 
     yield make

@@ -6,8 +6,8 @@ Run by `make test-services`; the embedded-default suite deselects them.
 import time
 
 import pytest
-from channels.layers import get_channel_layer
 from celery.contrib.testing.worker import start_worker
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
