@@ -5,10 +5,6 @@ from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# around it are ordinary synchronous calls, so Django's async-safety guard must stand aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -19,6 +15,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_sync_orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are ordinary synchronous calls, so Django's async-safety guard stands aside,
+    # for browser tests only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
