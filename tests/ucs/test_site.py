@@ -169,3 +169,13 @@ def test_translation_catalogs_are_complete():
         "ru",
         "kk",
     }
+
+
+def test_account_pages_speak_kazakh_too(client):
+    # allauth ships no Kazakh and Django's is incomplete: locale-thirdparty fills both.
+    client.post("/i18n/setlang/", {"language": "kk", "next": "/"})
+    html = client.get("/accounts/signup/").content.decode()
+    assert "Тіркелу" in html  # allauth: "Sign Up"
+    assert "Your password can’t be too similar" not in html  # Django auth's password rules
+    response = client.post("/accounts/signup/", {"email": "not-an-email"})
+    assert "Sign Up" not in response.content.decode()
