@@ -1,0 +1,296 @@
+"""Ranking member organisations by fit for a city problem or an open call.
+
+What the score uses today (members has no expertise tags on this branch):
+
+* shared categories: the post's categories against categories inferred from the
+  organisation's name, tagline and description (keyword stems in en/ru/kk, `CATEGORY_KEYWORDS`);
+* shared tags: `score_shared_tags` against `organization_tags()`, which returns no tags until the
+  members app stores expertise tags (see docs/boards.md, "Connecting expertise tags");
+* text similarity: weighted overlap of word stems between the post (title, summary, tags, body)
+  and the organisation's profile text;
+* kind fit (who usually answers a problem or a call) and the district, as small tie-breakers.
+
+The ranking reads the directory once as plain tuples and scores in memory, keeping the best
+`keep` in a heap: one pass, no per-organisation queries (bench/matching.py measures it).
+"""
+
+import heapq
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from members.models import Organization, OrganizationKind
+
+from .models import Category, Post, PostKind
+
+STEM_LENGTH = 6
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """
+    the and for with that this from are was were will have has had not but you your our their
+    they them its into about over under more most such than then also can could should would
+    all any each other some what which who whom when where why how been being per via out
+    city department new use using used need needs needed want wants project projects problem
+    problems call calls solution solutions proposal proposals organisation organization team
+    для что это как или при его она они так уже все еще был была были будет может нужно
+    также через между если чтобы город города городе проект проекта решение решения
+    және мен үшін бұл осы бар жоқ қала қаланың жоба шешім
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    return word[:STEM_LENGTH]
+
+
+def terms(text: str) -> set[str]:
+    """Lower-cased word stems of a text, without stop words or numbers."""
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def _weighted_terms(parts: Iterable[tuple[str, float]]) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for text, weight in parts:
+        for term in terms(text):
+            weights[term] = max(weights.get(term, 0.0), weight)
+    return weights
+
+
+# Keyword stems that point to a category, in English, Russian and Kazakh.
+CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
+    Category.TRANSPORT: (
+        "transport mobility traffic bus buses metro parking cycling bike road roads vehicle "
+        "logistics транспорт мобильн трафик автобус парковк дорог велосипед көлік жол"
+    ),
+    Category.ECOLOGY: (
+        "ecology ecological air quality pollution emission emissions smog climate green waste "
+        "recycling environment environmental экология воздух загрязн выброс смог климат отход "
+        "экологи ауа қалдық"
+    ),
+    Category.ENERGY: (
+        "energy solar electricity power grid heating efficiency renewable энергия энергет "
+        "электр отоплен солнечн энергия жылу"
+    ),
+    Category.WATER: (
+        "water utilities utility sewage pipes leak leaks plumbing вода водоснаб канализ "
+        "коммунал трубопровод су"
+    ),
+    Category.HEALTHCARE: (
+        "health healthcare medical medicine clinic clinics hospital polyclinic patient patients "
+        "triage здоров медицин клиник поликлин больниц пациент денсаулық аурухана"
+    ),
+    Category.EDUCATION: (
+        "education school schools university students student teaching tutor learning courses "
+        "internship образован школ студент обучен универс курс білім мектеп"
+    ),
+    Category.PUBLIC_SAFETY: (
+        "safety security emergency earthquake seismic seismology fire police warning rescue "
+        "безопасн чрезвыч землетр сейсм пожар қауіпсіз"
+    ),
+    Category.DIGITAL_GOVERNMENT: (
+        "digital government egov open data services software cloud platform portal "
+        "цифров государств данных сервис платформ цифрлық"
+    ),
+    Category.TOURISM_CULTURE: (
+        "tourism tourist culture cultural museum heritage events festival туризм культур музей "
+        "мәдениет туризм"
+    ),
+    Category.URBAN_PLANNING: (
+        "urban planning gis mapping maps twin twins architecture housing construction "
+        "градостр планиров урбан карт застрой жилищ қала құрылыс"
+    ),
+    Category.SOCIAL_SERVICES: (
+        "social welfare elderly disabled disability inclusion neighbourhood neighbourhoods "
+        "community социальн пожил инвалид инклюз әлеуметтік"
+    ),
+    Category.ECONOMY_BUSINESS: (
+        "economy business startup startups investment investor investors venture fund seed "
+        "accelerator incubator smes эконом бизнес инвест стартап венчур экономика"
+    ),
+}
+
+KEYWORD_CATEGORY: dict[str, str] = {}
+for _category, _words in CATEGORY_KEYWORDS.items():
+    for _word in _words.split():
+        KEYWORD_CATEGORY.setdefault(stem(_word.lower()), str(_category))
+
+
+def infer_categories(term_set: Iterable[str]) -> set[str]:
+    return {KEYWORD_CATEGORY[t] for t in term_set if t in KEYWORD_CATEGORY}
+
+
+# Who usually answers what: a small tie-breaker, never a reason on its own.
+KIND_FIT: dict[str, dict[str, float]] = {
+    PostKind.PROBLEM: {
+        OrganizationKind.STARTUP: 1.0,
+        OrganizationKind.IT_COMPANY: 1.0,
+        OrganizationKind.RESEARCH_INSTITUTE: 1.0,
+        OrganizationKind.UNIVERSITY: 0.9,
+        OrganizationKind.NGO: 0.6,
+        OrganizationKind.TECH_PARK: 0.5,
+        OrganizationKind.INCUBATOR: 0.4,
+        OrganizationKind.ACCELERATOR: 0.4,
+        OrganizationKind.INVESTOR: 0.2,
+    },
+    PostKind.CALL: {
+        OrganizationKind.STARTUP: 1.0,
+        OrganizationKind.UNIVERSITY: 0.7,
+        OrganizationKind.RESEARCH_INSTITUTE: 0.7,
+        OrganizationKind.IT_COMPANY: 0.6,
+        OrganizationKind.NGO: 0.5,
+        OrganizationKind.TECH_PARK: 0.3,
+        OrganizationKind.INCUBATOR: 0.3,
+        OrganizationKind.ACCELERATOR: 0.3,
+        OrganizationKind.INVESTOR: 0.3,
+    },
+}
+
+WEIGHT_CATEGORIES = 3.0
+WEIGHT_TAGS = 4.0
+WEIGHT_TEXT = 5.0
+WEIGHT_KIND = 1.0
+WEIGHT_DISTRICT = 0.5
+
+
+# --- The scoring functions: each takes plain values, so each is easy to test and to extend ---
+def score_shared_categories(
+    post_categories: set[str], organization_categories: set[str]
+) -> tuple[float, list[str]]:
+    shared = post_categories & organization_categories
+    if not shared or not post_categories:
+        return 0.0, []
+    return len(shared) / len(post_categories), sorted(shared)
+
+
+def score_shared_tags(post_tags: set[str], organization_tags: set[str]) -> tuple[float, list[str]]:
+    """Overlap of the post's tags with an organisation's expertise tags (case-insensitive)."""
+    post = {t.strip().lower() for t in post_tags if t.strip()}
+    organization = {t.strip().lower() for t in organization_tags if t.strip()}
+    shared = post & organization
+    if not shared:
+        return 0.0, []
+    return len(shared) / len(post), sorted(shared)
+
+
+def score_text(
+    post_terms: Mapping[str, float], organization_terms: set[str]
+) -> tuple[float, list[str]]:
+    """Weighted share of the post's terms found in the profile (0..1), and the shared terms."""
+    shared = [t for t in organization_terms if t in post_terms]
+    if not shared:
+        return 0.0, []
+    total = sum(post_terms.values())
+    matched = sum(post_terms[t] for t in shared)
+    # A profile of a few words cannot match much of a long post: scale against a
+    # reachable amount (the ten strongest post terms) rather than the whole post.
+    reachable = sum(sorted(post_terms.values(), reverse=True)[:10]) or total
+    shared.sort(key=lambda t: (-post_terms[t], t))
+    return min(1.0, matched / reachable), shared
+
+
+def organization_tags(organization_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Expertise tags by organisation id: the single seam for the members app's tags.
+
+    The members app on this branch has no tags, so there is nothing to return. Once it has,
+    replace the body with one query, e.g.::
+
+        rows = Organization.tags.through.objects.filter(organization_id__in=ids)
+        return grouped {organization_id: {tag name, ...}}
+    """
+    return {}
+
+
+@dataclass(order=True)
+class Match:
+    score: float
+    organization_id: int = field(compare=False)
+    reasons: dict[str, object] = field(compare=False, default_factory=dict)
+
+
+def _post_text_parts(post: Post, tags: list[str]) -> list[tuple[str, float]]:
+    return [
+        (post.title, 2.0),
+        (" ".join(tags), 2.0),
+        (post.summary, 1.5),
+        (post.expected_outcome, 1.0),
+        (post.body, 1.0),
+    ]
+
+
+def rank_organizations(
+    *,
+    post: Post,
+    categories: list[str],
+    districts: list[str],
+    tags: list[str],
+    keep: int,
+) -> list[Match]:
+    """The `keep` best-fitting organisations for a post, best first, with their reasons."""
+    fit = KIND_FIT.get(post.kind, KIND_FIT[PostKind.PROBLEM])
+    post_terms = _weighted_terms(_post_text_parts(post, tags))
+    post_categories = set(categories) | (infer_categories(post_terms) if not categories else set())
+    post_districts = set(districts)
+    post_tags = set(tags)
+
+    rows = (
+        Organization.objects.exclude(pk=post.organization_id)
+        .exclude(kind=OrganizationKind.GOVERNMENT)
+        .values_list("id", "kind", "district", "name", "tagline", "description")
+    )
+    candidates: list[tuple[int, str, str, set[str]]] = []
+    for organization_id, kind, district, name, tagline, description in rows.iterator(
+        chunk_size=5000
+    ):
+        org_terms = terms(f"{name} {tagline} {description}")
+        candidates.append((organization_id, kind, district, org_terms))
+
+    tags_by_organization = organization_tags(c[0] for c in candidates) if post_tags else {}
+
+    heap: list[Match] = []
+    for organization_id, kind, district, org_terms in candidates:
+        text_score, words = score_text(post_terms, org_terms)
+        category_score, shared_categories = score_shared_categories(
+            post_categories, infer_categories(org_terms)
+        )
+        tag_score, shared_tags = score_shared_tags(
+            post_tags, tags_by_organization.get(organization_id, set())
+        )
+        if not (text_score or category_score or tag_score):
+            continue  # kind and district alone are no reason to suggest anyone
+        in_district = bool(district) and district in post_districts
+        score = (
+            WEIGHT_CATEGORIES * category_score
+            + WEIGHT_TAGS * tag_score
+            + WEIGHT_TEXT * text_score
+            + WEIGHT_KIND * fit.get(kind, 0.0)
+            + (WEIGHT_DISTRICT if in_district else 0.0)
+        )
+        match = Match(
+            score=round(score, 4),
+            organization_id=organization_id,
+            reasons={
+                "categories": shared_categories,
+                "tags": shared_tags,
+                "words": words[:6],
+                "district": district if in_district else "",
+                "kind": kind,
+            },
+        )
+        if len(heap) < keep:
+            heapq.heappush(heap, match)
+        elif match.score > heap[0].score:
+            heapq.heapreplace(heap, match)
+    return sorted(heap, key=lambda m: (-m.score, m.organization_id))
+
+
+def original_words(post: Post, tags: list[str], stems: Iterable[str]) -> list[str]:
+    """Readable words for the stems a match shares ("sensor" rather than "sensor"-prefix)."""
+    wanted = list(stems)
+    found: dict[str, str] = {}
+    for text, _weight in _post_text_parts(post, tags):
+        for word in _WORD.findall(text.lower()):
+            key = stem(word)
+            if key in wanted and key not in found:
+                found[key] = word
+    return [found.get(s, s) for s in wanted]
