@@ -31,6 +31,12 @@ STOPWORDS = frozenset(
     the and for with that this from are was were will have has had not but you your our their
     they them its into about over under more most such than then also can could should would
     all any each other some what which who whom when where why how been being per via out
+    across after again against along among around because before between both down during
+    every few first last less many much must only own same since still through until upon
+    very well while within without year years month months week weeks day days time times
+    one two three four five six seven eight nine ten hundred thousand million
+    make makes made get gets give gives take takes based best better good great high low
+    like just even ever here there those these where whose people work works working
     city department new use using used need needs needed want wants project projects problem
     problems call calls solution solutions proposal proposals organisation organization team
     для что это как или при его она они так уже все еще был была были будет может нужно
@@ -89,8 +95,8 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "безопасн чрезвыч землетр сейсм пожар қауіпсіз"
     ),
     Category.DIGITAL_GOVERNMENT: (
-        "digital government egov open data services software cloud platform portal "
-        "цифров государств данных сервис платформ цифрлық"
+        "digital government governments egov e-government software cloud portal transparency "
+        "civic цифров государств госуслуг цифрлық мемлекеттік"
     ),
     Category.TOURISM_CULTURE: (
         "tourism tourist culture cultural museum heritage events festival туризм культур музей "
