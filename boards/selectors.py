@@ -133,7 +133,7 @@ def post_list(*, viewer: Viewer, filters: PostFilters) -> QuerySet[Post]:
                 | Q(organization__name__icontains=word)
                 | Exists(
                     PostLabel.objects.filter(
-                        post=OuterRef("pk"), axis=LabelAxis.TAG, value__iexact=word
+                        post=OuterRef("pk"), axis=LabelAxis.TAG, value__icontains=word
                     )
                 )
             )

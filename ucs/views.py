@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from boards.selectors import post_list_newest_problems
 from members.selectors import (
     ecosystem_summary,
     membership_list_for_user,
@@ -17,6 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "new_organizations": organization_list_newest(limit=6),
+            "open_problems": post_list_newest_problems(limit=3),
             "stats": {
                 "organizations": summary["total"],
                 "verified": summary["verified"],
