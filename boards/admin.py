@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Attachment, Holiday, Post, PostEvent, PostLabel, PostMatch, Proposal
 
@@ -12,10 +15,10 @@ class PostEventInline(admin.TabularInline):
     model = PostEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["kind", "from_status", "to_status", "outcome", "note", "actor", "created_at"]
-    fields = readonly_fields
+    readonly_fields = ("kind", "from_status", "to_status", "outcome", "note", "actor", "created_at")
+    fields = ("kind", "from_status", "to_status", "outcome", "note", "actor", "created_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -1,4 +1,4 @@
-"""`/api/v1/posts/…` and `/api/v1/proposals/…`: validate, call one service or selector, serialise."""
+"""`/api/v1/posts/…` and `/api/v1/proposals/…`: validate, call a service or selector, serialise."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -169,7 +169,8 @@ class PostUpdateInput(PostFieldsInput):
         help_text="Required when completing or closing.",
     )
     statement = serializers.CharField(
-        required=False, help_text="The public outcome statement; required when completing or closing."
+        required=False,
+        help_text="The public outcome statement; required when completing or closing.",
     )
 
 
@@ -189,7 +190,9 @@ class ProposalUpdateInput(serializers.Serializer):
             ProposalStatus.DECLINED,
             ProposalStatus.WITHDRAWN,
         ],
-        help_text="The posting organisation shortlists, accepts or declines; the proposer withdraws.",
+        help_text=(
+            "The posting organisation shortlists, accepts or declines; the proposer withdraws."
+        ),
     )
     reason = serializers.CharField(
         required=False, default="", help_text="Required when declining; the proposer sees it."

@@ -332,9 +332,7 @@ def _backdate(post: Post, days_ago: int) -> None:
     for i, proposal in enumerate(post.proposals.order_by("id")):
         submitted = start + timedelta(days=2 + i)
         due = services._response_due_on(timezone.localdate(submitted))
-        responded = (
-            submitted + timedelta(days=3 + 2 * i) if proposal.first_response_at else None
-        )
+        responded = submitted + timedelta(days=3 + 2 * i) if proposal.first_response_at else None
         Proposal.objects.filter(pk=proposal.pk).update(
             created_at=submitted,
             response_due_on=due if post.kind == "problem" else None,

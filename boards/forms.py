@@ -1,6 +1,6 @@
 """Page forms: they only shape input; the services decide what is allowed."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -132,7 +132,9 @@ class PostForm(forms.Form):
         self, *args: Any, memberships: list[Membership], editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = organization_choices(memberships)
+        cast(forms.ChoiceField, self.fields["organization"]).choices = organization_choices(
+            memberships
+        )
         if editing:
             del self.fields["organization"]
 
@@ -180,7 +182,9 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, memberships: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = organization_choices(memberships)
+        cast(forms.ChoiceField, self.fields["organization"]).choices = organization_choices(
+            memberships
+        )
 
 
 class ProposalDecisionForm(forms.Form):

@@ -27,22 +27,25 @@ STEM_LENGTH = 6
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 STOPWORDS = frozenset(
-    """
-    the and for with that this from are was were will have has had not but you your our their
-    they them its into about over under more most such than then also can could should would
-    all any each other some what which who whom when where why how been being per via out
-    across after again against along among around because before between both down during
-    every few first last less many much must only own same since still through until upon
-    very well while within without year years month months week weeks day days time times
-    one two three four five six seven eight nine ten hundred thousand million
-    make makes made get gets give gives take takes based best better good great high low
-    like just even ever here there those these where whose people work works working
-    city department new use using used need needs needed want wants project projects problem
-    problems call calls solution solutions proposal proposals organisation organization team
-    для что это как или при его она они так уже все еще был была были будет может нужно
-    также через между если чтобы город города городе проект проекта решение решения
-    және мен үшін бұл осы бар жоқ қала қаланың жоба шешім
-    """.split()
+    " ".join(
+        (
+            "the and for with that this from are was were will have has had not but you your",
+            "our their they them its into about over under more most such than then also can",
+            "could should would all any each other some what which who whom when where why how",
+            "been being per via out across after again against along among around because",
+            "before between both down during every few first last less many much must only own",
+            "same since still through until upon very well while within without year years",
+            "month months week weeks day days time times one two three four five six seven",
+            "eight nine ten hundred thousand million make makes made get gets give gives take",
+            "takes based best better good great high low like just even ever here there those",
+            "these whose people work works working city department new use using used need",
+            "needs needed want wants project projects problem problems call calls solution",
+            "solutions proposal proposals organisation organization team",
+            "для что это как или при его она они так уже все еще был была были будет может",
+            "нужно также через между если чтобы город города городе проект проекта решение",
+            "решения және мен үшін бұл осы бар жоқ қала қаланың жоба шешім",
+        )
+    ).split()
 )
 
 
@@ -64,7 +67,7 @@ def _weighted_terms(parts: Iterable[tuple[str, float]]) -> dict[str, float]:
 
 
 # Keyword stems that point to a category, in English, Russian and Kazakh.
-CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
+CATEGORY_KEYWORDS: dict[str, str] = {
     Category.TRANSPORT: (
         "transport mobility traffic bus buses metro parking cycling bike road roads vehicle "
         "logistics транспорт мобильн трафик автобус парковк дорог велосипед көлік жол"

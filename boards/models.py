@@ -3,7 +3,6 @@
 import uuid
 from datetime import date
 from pathlib import PurePath
-from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -264,9 +263,7 @@ class Proposal(models.Model):
                 fields=["post", "organization"],
                 condition=~Q(status="withdrawn"),
                 name="boards_one_live_proposal_per_org",
-                violation_error_message=_(
-                    "Your organisation already has a proposal on this post."
-                ),
+                violation_error_message=_("Your organisation already has a proposal on this post."),
             ),
         ]
         indexes = [
@@ -311,17 +308,17 @@ class PrivateStorage(FileSystemStorage):
     The location is read from settings on every use, so tests can point it elsewhere.
     """
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.BOARDS_PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return str(PurePath(settings.BOARDS_PRIVATE_MEDIA_ROOT))
 
-    @property  # type: ignore[override]
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
+    @property
+    def base_url(self) -> str:
+        return ""
 
 
 private_storage = PrivateStorage()

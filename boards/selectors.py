@@ -52,7 +52,7 @@ def viewer_organization_ids(*, viewer: Viewer) -> frozenset[int]:
         cached = frozenset(
             Membership.objects.filter(user=viewer).values_list("organization_id", flat=True)
         )
-        viewer._boards_organization_ids = cached  # type: ignore[union-attr]
+        viewer.__dict__["_boards_organization_ids"] = cached
     return cached
 
 
@@ -100,9 +100,11 @@ def _visible_posts(*, viewer: Viewer) -> QuerySet[Post]:
 
 
 def _with_list_data(queryset: QuerySet[Post]) -> QuerySet[Post]:
-    return queryset.select_related("organization").prefetch_related(
-        Prefetch("labels", queryset=PostLabel.objects.order_by("axis", "id"))
-    ).annotate(proposal_count=Count("proposals", filter=~Q(proposals__status="withdrawn")))
+    return (
+        queryset.select_related("organization")
+        .prefetch_related(Prefetch("labels", queryset=PostLabel.objects.order_by("axis", "id")))
+        .annotate(proposal_count=Count("proposals", filter=~Q(proposals__status="withdrawn")))
+    )
 
 
 def _has_label(axis: str, value: str) -> Exists:
@@ -343,6 +345,7 @@ def response_metrics_for_organizations(
     buckets: dict[int, list[tuple[date, date | None, date]]] = {}
     for organization_id, created, responded, due in rows:
         answered_on = timezone.localdate(responded) if responded else None
+        assert due is not None  # filtered above
         buckets.setdefault(organization_id, []).append(
             (timezone.localdate(created), answered_on, due)
         )

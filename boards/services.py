@@ -74,7 +74,9 @@ def _acting_organization(*, user: User, organization_slug: str) -> Organization:
 
 def _require_manager(*, user: User, post: Post) -> None:
     if post.organization_id not in viewer_organization_ids(viewer=user):
-        raise PermissionDenied(_("Only members of %(org)s can do this.") % {"org": post.organization})
+        raise PermissionDenied(
+            _("Only members of %(org)s can do this.") % {"org": post.organization}
+        )
 
 
 # --- Labels ----------------------------------------------------------------------------------
@@ -359,17 +361,18 @@ def post_transition(
             raise ValidationError(errors)
         post.outcome = outcome
         post.outcome_statement = statement
-    elif outcome or statement:
+    elif outcome:
         # A note is welcome on any move; an outcome only when the post ends.
-        if outcome:
-            raise ValidationError(
-                {"outcome": _("An outcome is given only when completing or closing.")}
-            )
+        raise ValidationError(
+            {"outcome": _("An outcome is given only when completing or closing.")}
+        )
     if to_status == PostStatus.OPEN:
         _check_publishable(post)
         post.published_at = timezone.now()
     post.status = to_status
-    post.save(update_fields=["status", "outcome", "outcome_statement", "published_at", "updated_at"])
+    post.save(
+        update_fields=["status", "outcome", "outcome_statement", "published_at", "updated_at"]
+    )
     _record(
         post=post,
         kind=PostEvent.Kind.PUBLISHED if to_status == PostStatus.OPEN else PostEvent.Kind.STATUS,
@@ -431,12 +434,15 @@ def attachment_add(
     """Attach a checked PDF or image to a post (its organisation) or a proposal (the proposer)."""
     if (post is None) == (proposal is None):
         raise ValueError("attach to exactly one of post or proposal")
-    owner_id = post.organization_id if post is not None else proposal.organization_id  # type: ignore[union-attr]
+    if post is not None:
+        owner_id = post.organization_id
+        existing = Attachment.objects.filter(post=post)
+    else:
+        assert proposal is not None
+        owner_id = proposal.organization_id
+        existing = Attachment.objects.filter(proposal=proposal)
     if owner_id not in viewer_organization_ids(viewer=user):
         raise PermissionDenied(_("You cannot add files here."))
-    existing = Attachment.objects.filter(post=post) if post else Attachment.objects.filter(
-        proposal=proposal
-    )
     if existing.count() >= MAX_ATTACHMENTS:
         raise ValidationError(
             {"attachments": _("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}}
@@ -456,21 +462,6 @@ def attachment_add(
     attachment.file.save(checked.name, checked.content, save=False)
     attachment.save()
     return attachment
-
-
-@transaction.atomic
-def attachment_delete(*, user: User, attachment: Attachment) -> None:
-    owner_id = (
-        attachment.post.organization_id
-        if attachment.post_id
-        else attachment.proposal.organization_id  # type: ignore[union-attr]
-    )
-    if owner_id not in viewer_organization_ids(viewer=user):
-        raise PermissionDenied(_("You cannot remove this file."))
-    name = attachment.file.name
-    storage = attachment.file.storage
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Proposals -------------------------------------------------------------------------------
@@ -497,16 +488,16 @@ def proposal_submit(
     organization = _acting_organization(user=user, organization_slug=organization_slug)
     post = Post.objects.select_related("organization").get(pk=post.pk)
     if organization.pk == post.organization_id:
-        raise ValidationError(
-            {"organization": _("An organisation cannot answer its own post.")}
-        )
+        raise ValidationError({"organization": _("An organisation cannot answer its own post.")})
     if post.status != PostStatus.OPEN:
         raise ValidationError(_("This post is not accepting proposals."))
     if post.deadline < timezone.localdate():
         raise ValidationError(_("The deadline for proposals has passed."))
-    if Proposal.objects.filter(post=post, organization=organization).exclude(
-        status=ProposalStatus.WITHDRAWN
-    ).exists():
+    if (
+        Proposal.objects.filter(post=post, organization=organization)
+        .exclude(status=ProposalStatus.WITHDRAWN)
+        .exists()
+    ):
         raise ValidationError(
             {"organization": _("Your organisation already has a proposal on this post.")}
         )
@@ -552,11 +543,12 @@ def _decide(*, user: User, proposal: Proposal, to_status: str, reason: str = "")
     _require_manager(user=user, post=post)
     if post.status not in DECIDING_STATUSES:
         raise ValidationError(_("Decisions can only be made while the post is live."))
-    allowed_from = {
+    moves: dict[str, set[str]] = {
         ProposalStatus.SHORTLISTED: {ProposalStatus.SUBMITTED},
         ProposalStatus.ACCEPTED: {ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED},
         ProposalStatus.DECLINED: {ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED},
-    }[to_status]
+    }
+    allowed_from = moves[to_status]
     if proposal.status not in allowed_from:
         raise ValidationError(
             {

@@ -38,9 +38,9 @@ def _email(*, user: User, template: str, context: dict[str, object]) -> None:
 
 def _organization_people(organization_id: int) -> list[User]:
     return list(
-        User.objects.filter(
-            memberships__organization_id=organization_id, is_active=True
-        ).order_by("id")
+        User.objects.filter(memberships__organization_id=organization_id, is_active=True).order_by(
+            "id"
+        )
     )
 
 
@@ -73,9 +73,7 @@ def notify_match(*, match_id: int) -> None:
 def notify_followers(*, event_id: int) -> int:
     if not services.post_event_claim_notification(event_id=event_id):
         return 0
-    event = PostEvent.objects.select_related("post", "post__organization", "actor").get(
-        pk=event_id
-    )
+    event = PostEvent.objects.select_related("post", "post__organization", "actor").get(pk=event_id)
     followers = (
         PostFollow.objects.filter(post=event.post, user__is_active=True)
         .exclude(user=event.actor)

@@ -101,14 +101,19 @@ def post_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     memberships = list(selectors.viewer_memberships(viewer=user))
     if not memberships:
-        messages.info(request, _("Join or create an organisation first: posts are published by organisations."))
+        messages.info(
+            request,
+            _("Join or create an organisation first: posts are published by organisations."),
+        )
         return redirect("members:directory")
     initial = {
         "kind": request.GET.get("kind", PostKind.PROJECT),
         "contact_name": user.name,
         "contact_email": user.email,
     }
-    form = PostForm(request.POST or None, request.FILES or None, memberships=memberships, initial=initial)
+    form = PostForm(
+        request.POST or None, request.FILES or None, memberships=memberships, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -132,7 +137,9 @@ def post_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your draft is saved. Publish it when it is ready."))
             return redirect(post)
     problem_organizations = [
-        m.organization.slug for m in memberships if selectors.can_publish_problems(organization=m.organization)
+        m.organization.slug
+        for m in memberships
+        if selectors.can_publish_problems(organization=m.organization)
     ]
     return render(
         request,
@@ -186,7 +193,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             return redirect(post)
-    return render(request, "boards/post_form.html", {"form": form, "post": post, "problem_organizations": []})
+    return render(
+        request, "boards/post_form.html", {"form": form, "post": post, "problem_organizations": []}
+    )
 
 
 # --- Reading a post --------------------------------------------------------------------------
@@ -200,7 +209,9 @@ def _transition_options(post: Post) -> list[dict[str, Any]]:
                 "status": target,
                 "label": PostStatus(target).label,
                 "outcomes": [
-                    (o, Outcome(o).label) for o in Outcome.values if o in OUTCOMES_FOR.get(target, ())
+                    (o, Outcome(o).label)
+                    for o in Outcome.values
+                    if o in OUTCOMES_FOR.get(target, ())
                 ],
             }
         )
@@ -215,9 +226,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal_view = selectors.proposal_view_for_post(post=post, viewer=viewer)
     own_ids = proposal_view.own_organization_ids
     memberships = list(selectors.viewer_memberships(viewer=viewer))
-    can_propose = (
-        post.accepts_proposals
-        and any(m.organization_id != post.organization_id for m in memberships)
+    can_propose = post.accepts_proposals and any(
+        m.organization_id != post.organization_id for m in memberships
     )
     metrics = None
     if post.kind == PostKind.PROBLEM:
@@ -283,7 +293,9 @@ def post_follow(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("You no longer follow this post."))
     else:
         services.post_follow(user=user, post=post)
-        messages.success(request, _("You follow this post: you will get an email when its status changes."))
+        messages.success(
+            request, _("You follow this post: you will get an email when its status changes.")
+        )
     return redirect(post)
 
 
@@ -293,7 +305,9 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
     memberships = [
-        m for m in selectors.viewer_memberships(viewer=user) if m.organization_id != post.organization_id
+        m
+        for m in selectors.viewer_memberships(viewer=user)
+        if m.organization_id != post.organization_id
     ]
     if not post.accepts_proposals:
         messages.error(request, _("This post is not accepting proposals."))

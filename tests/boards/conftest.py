@@ -4,6 +4,7 @@ built through the real services."""
 import io
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,41 +37,43 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
-    department = OrganizationFactory(
+    department = OrganizationFactory.create(
         name="Department of Ecology",
         slug="ecology-dept",
         kind=OrganizationKind.GOVERNMENT,
         district=District.MEDEU,
         verified=True,
     )
-    startup = OrganizationFactory(
+    startup = OrganizationFactory.create(
         name="AirSense",
         slug="airsense",
         kind=OrganizationKind.STARTUP,
         district=District.AUEZOV,
         tagline="Low-cost IoT sensors that map air quality street by street.",
     )
-    other_startup = OrganizationFactory(name="ParkIt", slug="parkit", kind=OrganizationKind.STARTUP)
-    official = UserFactory(name="Arman Official")
-    founder = UserFactory(name="Timur Founder")
-    other_founder = UserFactory(name="Other Founder")
-    MembershipFactory(user=official, organization=department, role=Role.OWNER)
-    MembershipFactory(user=founder, organization=startup, role=Role.OWNER)
-    MembershipFactory(user=other_founder, organization=other_startup, role=Role.OWNER)
+    other_startup = OrganizationFactory.create(
+        name="ParkIt", slug="parkit", kind=OrganizationKind.STARTUP
+    )
+    official = UserFactory.create(name="Arman Official")
+    founder = UserFactory.create(name="Timur Founder")
+    other_founder = UserFactory.create(name="Other Founder")
+    MembershipFactory.create(user=official, organization=department, role=Role.OWNER)
+    MembershipFactory.create(user=founder, organization=startup, role=Role.OWNER)
+    MembershipFactory.create(user=other_founder, organization=other_startup, role=Role.OWNER)
     return Cast(
         department=department,
         official=official,
         startup=startup,
         founder=founder,
-        outsider=UserFactory(name="Olga Outsider"),
-        moderator=UserFactory(name="Dana Moderator", is_staff=True),
+        outsider=UserFactory.create(name="Olga Outsider"),
+        moderator=UserFactory.create(name="Dana Moderator", is_staff=True),
         other_startup=other_startup,
         other_founder=other_founder,
     )
 
 
-def post_data(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
+def post_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "kind": PostKind.PROBLEM,
         "title": "Map air pollution in Medeu street by street",
         "summary": "We need a dense network of air-quality sensors.",

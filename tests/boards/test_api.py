@@ -111,9 +111,9 @@ def test_a_startup_cannot_publish_a_problem(cast, api_client_for):
 
 
 def test_an_unverified_government_cannot_publish_a_problem(api_client_for):
-    org = OrganizationFactory(kind="government", slug="unverified-dept")
-    person = UserFactory()
-    MembershipFactory(user=person, organization=org)
+    org = OrganizationFactory.create(kind="government", slug="unverified-dept")
+    person = UserFactory.create()
+    MembershipFactory.create(user=person, organization=org)
     response = api_client_for(person).post(
         "/api/v1/posts/", body(organization="unverified-dept", status="open"), format="json"
     )

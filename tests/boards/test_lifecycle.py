@@ -16,7 +16,7 @@ from .conftest import post_data
 pytestmark = pytest.mark.django_db
 
 # A path from draft to each status, and what each move needs.
-PATH = {
+PATH: dict[str, list[str]] = {
     PostStatus.DRAFT: [],
     PostStatus.OPEN: [PostStatus.OPEN],
     PostStatus.REVIEWING: [PostStatus.OPEN, PostStatus.REVIEWING],
@@ -68,7 +68,7 @@ def test_every_transition_is_allowed_or_refused(current, target, make_post, cast
             user=cast.official, post=post, to_status=target, **_ending(target)
         )
         assert moved.status == target
-        last = moved.events.order_by("-id").first()
+        last = moved.events.order_by("-id")[0]
         assert (last.from_status, last.to_status) == (current, target)
     else:
         with pytest.raises(ValidationError) as caught:
@@ -155,9 +155,9 @@ def test_a_draft_with_a_past_deadline_cannot_be_published(make_post, cast):
     ],
 )
 def test_only_verified_government_organisations_publish_problems(kind, verified, allowed):
-    organization = OrganizationFactory(kind=kind, verified=verified)
-    member = UserFactory()
-    MembershipFactory(user=member, organization=organization, role=Role.MEMBER)
+    organization = OrganizationFactory.create(kind=kind, verified=verified)
+    member = UserFactory.create()
+    MembershipFactory.create(user=member, organization=organization, role=Role.MEMBER)
     data = post_data(kind=PostKind.PROBLEM)
     if allowed:
         post = services.post_create(
@@ -248,7 +248,7 @@ def test_a_moderator_may_close_with_a_statement_but_not_move_a_post_otherwise(pr
         statement="Removed by moderation: duplicate of another problem.",
     )
     assert closed.status == PostStatus.CLOSED
-    assert closed.events.last().actor == cast.moderator
+    assert closed.events.order_by("-id")[0].actor == cast.moderator
 
 
 def test_a_final_post_cannot_be_edited(make_post, cast):

@@ -146,8 +146,8 @@ def test_the_post_page_query_count_does_not_grow_with_proposals(
     with django_assert_max_num_queries(16):
         client.get(f"/boards/{problem.pk}/")
     for _ in range(8):
-        person, org = UserFactory(), OrganizationFactory()
-        MembershipFactory(user=person, organization=org)
+        person, org = UserFactory.create(), OrganizationFactory.create()
+        MembershipFactory.create(user=person, organization=org)
         make_proposal(problem, user=person, org=org.slug)
     with django_assert_max_num_queries(16):
         response = client.get(f"/boards/{problem.pk}/")
@@ -208,7 +208,9 @@ def test_a_startup_cannot_publish_a_problem_and_loses_nothing(cast, client_for):
 def test_an_outsider_cannot_post_for_someone_elses_organisation(cast, client_for):
     from tests.factories import MembershipFactory, OrganizationFactory
 
-    MembershipFactory(user=cast.outsider, organization=OrganizationFactory(slug="mine"))
+    MembershipFactory.create(
+        user=cast.outsider, organization=OrganizationFactory.create(slug="mine")
+    )
     response = client_for(cast.outsider).post("/boards/new/", _form())
     assert response.status_code == 200
     assert not Post.objects.exists()

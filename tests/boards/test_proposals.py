@@ -245,9 +245,9 @@ def test_response_metrics(settings, make_post, make_proposal, cast):
     late = _submit_on(monday, make_proposal, post, user=cast.other_founder, org="parkit")
     people = []
     for _ in range(2):
-        org = OrganizationFactory()
-        person = UserFactory()
-        MembershipFactory(user=person, organization=org)
+        org = OrganizationFactory.create()
+        person = UserFactory.create()
+        MembershipFactory.create(user=person, organization=org)
         people.append((person, org))
     never = _submit_on(monday, make_proposal, post, user=people[0][0], org=people[0][1].slug)
     fresh = _submit_on(
@@ -266,7 +266,7 @@ def test_response_metrics(settings, make_post, make_proposal, cast):
     assert (metrics.proposals, metrics.on_time, metrics.answered) == (3, 1, 2)
     assert metrics.rate == 33
     assert metrics.median_working_days == 2.5  # 1 and 4 working days
-    assert never.pk and fresh.pk
+    assert never.response_due_on < fresh.response_due_on
     assert selectors.response_metrics_for_organization(organization=cast.startup) is None
 
 
