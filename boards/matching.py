@@ -4,24 +4,30 @@ What the score uses today (members has no expertise tags on this branch):
 
 * shared categories: the post's categories against categories inferred from the
   organisation's name, tagline and description (keyword stems in en/ru/kk, `CATEGORY_KEYWORDS`);
-* shared tags: `score_shared_tags` against `organization_tags()`, which returns no tags until the
-  members app stores expertise tags (see docs/boards.md, "Connecting expertise tags");
-* text similarity: weighted overlap of word stems between the post (title, summary, tags, body)
-  and the organisation's profile text;
+* shared tags: `score_shared_tags` against `organizations_with_tags()`, which finds nothing until
+  the members app stores expertise tags (see docs/boards.md, "Connecting expertise tags");
+* text similarity: overlap of word stems between the post (title, tags, summary, outcome, body;
+  weighted by place and by rarity in the directory) and the organisation's profile text;
 * kind fit (who usually answers a problem or a call) and the district, as small tie-breakers.
 
-The ranking reads the directory once as plain tuples and scores in memory, keeping the best
-`keep` in a heap: one pass, no per-organisation queries (bench/matching.py measures it).
+Profiles are indexed once as word stems (`OrganizationTerms`, refreshed when a profile's
+`updated_at` moves); a ranking counts how rare the post's words are (one aggregate query),
+reads only the profiles that share a word, a category keyword or a tag (a GIN-indexed `?|` on
+PostgreSQL) and keeps the best `keep` in a heap (bench/matching.py measures it).
 """
 
 import heapq
+import math
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet
 
 from members.models import Organization, OrganizationKind
 
-from .models import Category, Post, PostKind
+from .models import Category, OrganizationTerms, Post, PostKind
 
 STEM_LENGTH = 6
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -125,8 +131,11 @@ for _category, _words in CATEGORY_KEYWORDS.items():
         KEYWORD_CATEGORY.setdefault(stem(_word.lower()), str(_category))
 
 
+KEYWORDS = frozenset(KEYWORD_CATEGORY)
+
+
 def infer_categories(term_set: Iterable[str]) -> set[str]:
-    return {KEYWORD_CATEGORY[t] for t in term_set if t in KEYWORD_CATEGORY}
+    return {KEYWORD_CATEGORY[t] for t in KEYWORDS.intersection(term_set)}
 
 
 # Who usually answers what: a small tie-breaker, never a reason on its own.
@@ -160,6 +169,9 @@ WEIGHT_TAGS = 4.0
 WEIGHT_TEXT = 5.0
 WEIGHT_KIND = 1.0
 WEIGHT_DISTRICT = 0.5
+# A word that more than this share of the directory uses says nothing about fit.
+MAX_TERM_SHARE = 0.3
+MIN_DIRECTORY_FOR_SHARE = 50  # below this, how common a word is says little
 
 
 # --- The scoring functions: each takes plain values, so each is easy to test and to extend ---
@@ -183,10 +195,10 @@ def score_shared_tags(post_tags: set[str], organization_tags: set[str]) -> tuple
 
 
 def score_text(
-    post_terms: Mapping[str, float], organization_terms: set[str]
+    post_terms: Mapping[str, float], organization_terms: AbstractSet[str]
 ) -> tuple[float, list[str]]:
     """Weighted share of the post's terms found in the profile (0..1), and the shared terms."""
-    shared = [t for t in organization_terms if t in post_terms]
+    shared = list(post_terms.keys() & organization_terms)
     if not shared:
         return 0.0, []
     total = sum(post_terms.values())
@@ -198,14 +210,16 @@ def score_text(
     return min(1.0, matched / reachable), shared
 
 
-def organization_tags(organization_ids: Iterable[int]) -> dict[int, set[str]]:
-    """Expertise tags by organisation id: the single seam for the members app's tags.
+def organizations_with_tags(tags: set[str]) -> dict[int, set[str]]:
+    """Organisations that carry any of these expertise tags, with all their tags: the single
+    seam for the members app's tags (it finds candidates and feeds `score_shared_tags`).
 
-    The members app on this branch has no tags, so there is nothing to return. Once it has,
-    replace the body with one query, e.g.::
+    The members app on this branch has no tags, so nothing matches. Once it has, replace the
+    body with one query, for example::
 
-        rows = Organization.tags.through.objects.filter(organization_id__in=ids)
-        return grouped {organization_id: {tag name, ...}}
+        rows = OrganizationTag.objects.filter(tag__name__in=tags).values_list(
+            "organization_id", "tag__name")
+        return {organization_id: {all tags of that organisation}, ...}
     """
     return {}
 
@@ -227,6 +241,53 @@ def _post_text_parts(post: Post, tags: list[str]) -> list[tuple[str, float]]:
     ]
 
 
+# --- The index of profile words --------------------------------------------------------------
+def organization_terms_refresh(*, batch_size: int = 2000) -> int:
+    """Index the profiles that are new or changed since they were indexed; returns how many.
+
+    The first run reads the whole directory once; after that only edited profiles (their
+    `updated_at` moved) are read again. Deleted organisations leave with their row (cascade).
+    """
+    stale = Organization.objects.filter(
+        Q(match_terms__isnull=True) | ~Q(updated_at=F("match_terms__source_updated_at"))
+    ).order_by("id")
+    done = 0
+    last_id = 0
+    while True:
+        rows = list(
+            stale.filter(id__gt=last_id).values_list(
+                "id", "name", "tagline", "description", "updated_at"
+            )[:batch_size]
+        )
+        if not rows:
+            return done
+        OrganizationTerms.objects.bulk_create(
+            [
+                OrganizationTerms(
+                    organization_id=organization_id,
+                    terms=dict.fromkeys(sorted(terms(f"{name} {tagline} {description}")), 1),
+                    source_updated_at=updated_at,
+                )
+                for organization_id, name, tagline, description, updated_at in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["organization"],
+            update_fields=["terms", "source_updated_at"],
+        )
+        done += len(rows)
+        last_id = rows[-1][0]
+
+
+def _document_frequencies(directory: QuerySet[OrganizationTerms], words: list[str]) -> dict:
+    """How many profiles use each word: one pass over the index, whatever the number of words."""
+    if not words:
+        return {}
+    counts = directory.aggregate(
+        **{f"w{i}": Count("pk", filter=Q(terms__has_key=word)) for i, word in enumerate(words)}
+    )
+    return {word: counts[f"w{i}"] or 0 for i, word in enumerate(words)}
+
+
 def rank_organizations(
     *,
     post: Post,
@@ -235,36 +296,52 @@ def rank_organizations(
     tags: list[str],
     keep: int,
 ) -> list[Match]:
-    """The `keep` best-fitting organisations for a post, best first, with their reasons."""
+    """The `keep` best-fitting organisations for a post, best first, with their reasons.
+
+    Words are weighted by where they stand in the post and by how rare they are in the
+    directory (inverse document frequency); words that most profiles use are no evidence
+    and are dropped. Only profiles that share a word, a category keyword or a tag are read.
+    """
+    organization_terms_refresh()
     fit = KIND_FIT.get(post.kind, KIND_FIT[PostKind.PROBLEM])
-    post_terms = _weighted_terms(_post_text_parts(post, tags))
-    post_categories = set(categories) | (infer_categories(post_terms) if not categories else set())
-    post_districts = set(districts)
-    post_tags = set(tags)
-
-    rows = (
-        Organization.objects.exclude(pk=post.organization_id)
-        .exclude(kind=OrganizationKind.GOVERNMENT)
-        .values_list("id", "kind", "district", "name", "tagline", "description")
+    post_categories = set(categories) or infer_categories(
+        _weighted_terms(_post_text_parts(post, tags))
     )
-    candidates: list[tuple[int, str, str, set[str]]] = []
-    for organization_id, kind, district, name, tagline, description in rows.iterator(
-        chunk_size=5000
-    ):
-        org_terms = terms(f"{name} {tagline} {description}")
-        candidates.append((organization_id, kind, district, org_terms))
+    post_districts = set(districts)
+    post_tags = {t.lower() for t in tags}
 
-    tags_by_organization = organization_tags(c[0] for c in candidates) if post_tags else {}
+    directory = OrganizationTerms.objects.exclude(
+        organization__kind=OrganizationKind.GOVERNMENT
+    ).exclude(organization_id=post.organization_id)
+    size = directory.count()
+    if not size:
+        return []
+    raw = _weighted_terms(_post_text_parts(post, tags))
+    frequencies = _document_frequencies(directory, sorted(raw))
+    post_terms: dict[str, float] = {}
+    for term, weight in raw.items():
+        df = frequencies.get(term, 0)
+        if df == 0 or (size >= MIN_DIRECTORY_FOR_SHARE and df / size > MAX_TERM_SHARE):
+            continue
+        post_terms[term] = weight * math.log((size + 1) / (df + 1))
+
+    category_keys = [k for k, c in KEYWORD_CATEGORY.items() if c in post_categories]
+    tagged = organizations_with_tags(post_tags) if post_tags else {}
+    wanted = Q(terms__has_any_keys=sorted({*post_terms, *category_keys}))
+    if tagged:
+        wanted |= Q(organization_id__in=list(tagged))
+    rows = directory.filter(wanted).values_list(
+        "organization_id", "organization__kind", "organization__district", "terms"
+    )
 
     heap: list[Match] = []
-    for organization_id, kind, district, org_terms in candidates:
+    for organization_id, kind, district, profile in rows.iterator(chunk_size=5000):
+        org_terms = profile.keys()
         text_score, words = score_text(post_terms, org_terms)
         category_score, shared_categories = score_shared_categories(
             post_categories, infer_categories(org_terms)
         )
-        tag_score, shared_tags = score_shared_tags(
-            post_tags, tags_by_organization.get(organization_id, set())
-        )
+        tag_score, shared_tags = score_shared_tags(post_tags, tagged.get(organization_id, set()))
         if not (text_score or category_score or tag_score):
             continue  # kind and district alone are no reason to suggest anyone
         in_district = bool(district) and district in post_districts

@@ -406,6 +406,25 @@ class PostMatch(models.Model):
         return f"{self.organization} for {self.post} ({self.score:.2f})"
 
 
+class OrganizationTerms(models.Model):
+    """The matcher's index of an organisation's profile: the word stems of its name, tagline
+    and description, as JSON object keys so PostgreSQL's GIN index answers "has any of these
+    words" (`?|`) without reading the directory. Refreshed from `Organization.updated_at`."""
+
+    organization = models.OneToOneField(
+        Organization, primary_key=True, on_delete=models.CASCADE, related_name="match_terms"
+    )
+    terms = models.JSONField(default=dict)
+    source_updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("organisation match terms")
+        verbose_name_plural = _("organisation match terms")
+
+    def __str__(self) -> str:
+        return f"terms of {self.organization_id}"
+
+
 class Holiday(models.Model):
     """A public holiday: not a working day for the response window."""
 

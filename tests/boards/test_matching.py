@@ -80,7 +80,7 @@ def test_ranking_orders_by_fit_and_explains_why(cast, make_post):
 def test_the_tag_seam_feeds_the_ranking(cast, make_post, monkeypatch):
     quiet = OrganizationFactory.create(name="Quiet Co", tagline="", description="")
     monkeypatch.setattr(
-        matching, "organization_tags", lambda ids: {quiet.pk: {"iot sensors", "air quality"}}
+        matching, "organizations_with_tags", lambda tags: {quiet.pk: {"iot sensors", "air quality"}}
     )
     post = make_post()
     ranked = matching.rank_organizations(
