@@ -22,8 +22,21 @@ import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
 
 from members.models import Organization, OrganizationKind
 
@@ -194,20 +207,27 @@ def score_shared_tags(post_tags: set[str], organization_tags: set[str]) -> tuple
     return len(shared) / len(post), sorted(shared)
 
 
+def reachable_weight(post_terms: Mapping[str, float]) -> float:
+    """A profile of a few words cannot match much of a long post: text scores are measured
+    against the weight of the post's ten strongest terms, not against the whole post."""
+    return sum(sorted(post_terms.values(), reverse=True)[:10])
+
+
 def score_text(
-    post_terms: Mapping[str, float], organization_terms: AbstractSet[str]
+    post_terms: Mapping[str, float],
+    organization_terms: AbstractSet[str],
+    *,
+    reachable: float | None = None,
 ) -> tuple[float, list[str]]:
     """Weighted share of the post's terms found in the profile (0..1), and the shared terms."""
     shared = list(post_terms.keys() & organization_terms)
     if not shared:
         return 0.0, []
-    total = sum(post_terms.values())
+    if reachable is None:
+        reachable = reachable_weight(post_terms)
     matched = sum(post_terms[t] for t in shared)
-    # A profile of a few words cannot match much of a long post: scale against a
-    # reachable amount (the ten strongest post terms) rather than the whole post.
-    reachable = sum(sorted(post_terms.values(), reverse=True)[:10]) or total
     shared.sort(key=lambda t: (-post_terms[t], t))
-    return min(1.0, matched / reachable), shared
+    return min(1.0, matched / reachable) if reachable else 0.0, shared
 
 
 def organizations_with_tags(tags: set[str]) -> dict[int, set[str]]:
@@ -288,6 +308,114 @@ def _document_frequencies(directory: QuerySet[OrganizationTerms], words: list[st
     return {word: counts[f"w{i}"] or 0 for i, word in enumerate(words)}
 
 
+@dataclass
+class _Plan:
+    """Everything about the post that scoring one organisation needs, computed once."""
+
+    post_terms: dict[str, float]
+    reachable: float
+    categories: set[str]
+    category_keys: dict[str, list[str]]
+    districts: set[str]
+    tags: set[str]
+    fit: dict[str, float]
+    tagged: dict[int, set[str]]
+
+
+def _plan(
+    *, post: Post, categories: list[str], districts: list[str], tags: list[str], size: int
+) -> tuple[_Plan, QuerySet[OrganizationTerms]]:
+    raw = _weighted_terms(_post_text_parts(post, tags))
+    post_categories = set(categories) or infer_categories(raw)
+    directory = _directory(post)
+    frequencies = _document_frequencies(directory, sorted(raw))
+    post_terms: dict[str, float] = {}
+    for term, weight in raw.items():
+        df = frequencies.get(term, 0)
+        if df == 0 or (size >= MIN_DIRECTORY_FOR_SHARE and df / size > MAX_TERM_SHARE):
+            continue
+        post_terms[term] = weight * math.log((size + 1) / (df + 1))
+    post_tags = {t.lower() for t in tags}
+    plan = _Plan(
+        post_terms=post_terms,
+        reachable=reachable_weight(post_terms),
+        categories=post_categories,
+        category_keys={
+            c: sorted(k for k, kc in KEYWORD_CATEGORY.items() if kc == c) for c in post_categories
+        },
+        districts=set(districts),
+        tags=post_tags,
+        fit=KIND_FIT.get(post.kind, KIND_FIT[PostKind.PROBLEM]),
+        tagged=organizations_with_tags(post_tags) if post_tags else {},
+    )
+    return plan, directory
+
+
+def _directory(post: Post) -> QuerySet[OrganizationTerms]:
+    return OrganizationTerms.objects.exclude(
+        organization__kind=OrganizationKind.GOVERNMENT
+    ).exclude(organization_id=post.organization_id)
+
+
+def _score_row(
+    plan: _Plan, organization_id: int, kind: str, district: str, org_terms: AbstractSet[str]
+) -> Match | None:
+    text_score, words = score_text(plan.post_terms, org_terms, reachable=plan.reachable)
+    category_score, shared_categories = score_shared_categories(
+        plan.categories, infer_categories(org_terms)
+    )
+    tag_score, shared_tags = score_shared_tags(plan.tags, plan.tagged.get(organization_id, set()))
+    if not (text_score or category_score or tag_score):
+        return None  # kind and district alone are no reason to suggest anyone
+    in_district = bool(district) and district in plan.districts
+    score = (
+        WEIGHT_CATEGORIES * category_score
+        + WEIGHT_TAGS * tag_score
+        + WEIGHT_TEXT * text_score
+        + WEIGHT_KIND * plan.fit.get(kind, 0.0)
+        + (WEIGHT_DISTRICT if in_district else 0.0)
+    )
+    return Match(
+        score=round(score, 4),
+        organization_id=organization_id,
+        reasons={
+            "categories": shared_categories,
+            "tags": shared_tags,
+            "words": words[:6],
+            "district": district if in_district else "",
+            "kind": kind,
+        },
+    )
+
+
+def _sql_score(plan: _Plan) -> Any:
+    """The same score as `_score_row` without tags, as one SQL expression (PostgreSQL), so the
+    database ranks the whole directory and only the best rows come back to Python."""
+
+    def flag(condition: Q, value: float) -> Case:
+        return Case(
+            When(condition, then=Value(value)), default=Value(0.0), output_field=FloatField()
+        )
+
+    zero = Value(0.0, output_field=FloatField())
+    text = sum((flag(Q(terms__has_key=t), w) for t, w in plan.post_terms.items()), zero)
+    text_part = Least(text / Value(plan.reachable or 1.0), Value(1.0)) * Value(WEIGHT_TEXT)
+    categories = sum(
+        (flag(Q(terms__has_any_keys=keys), 1.0) for keys in plan.category_keys.values() if keys),
+        zero,
+    )
+    category_part = categories / Value(float(len(plan.categories) or 1)) * Value(WEIGHT_CATEGORIES)
+    kind_part = Case(
+        *[When(organization__kind=k, then=Value(f * WEIGHT_KIND)) for k, f in plan.fit.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    district_part = flag(Q(organization__district__in=sorted(plan.districts)), WEIGHT_DISTRICT)
+    return ExpressionWrapper(
+        text_part + category_part + kind_part + district_part, output_field=FloatField()
+    )
+
+
 def rank_organizations(
     *,
     post: Post,
@@ -300,69 +428,51 @@ def rank_organizations(
 
     Words are weighted by where they stand in the post and by how rare they are in the
     directory (inverse document frequency); words that most profiles use are no evidence
-    and are dropped. Only profiles that share a word, a category keyword or a tag are read.
+    and are dropped. Only profiles that share a word, a category keyword or a tag count.
+    On PostgreSQL the database pre-ranks them with the same formula (`_sql_score`) and
+    Python scores the best few again, with their reasons; elsewhere Python scores them all.
     """
     organization_terms_refresh()
-    fit = KIND_FIT.get(post.kind, KIND_FIT[PostKind.PROBLEM])
-    post_categories = set(categories) or infer_categories(
-        _weighted_terms(_post_text_parts(post, tags))
-    )
-    post_districts = set(districts)
-    post_tags = {t.lower() for t in tags}
-
-    directory = OrganizationTerms.objects.exclude(
-        organization__kind=OrganizationKind.GOVERNMENT
-    ).exclude(organization_id=post.organization_id)
-    size = directory.count()
+    size = _directory(post).count()
     if not size:
         return []
-    raw = _weighted_terms(_post_text_parts(post, tags))
-    frequencies = _document_frequencies(directory, sorted(raw))
-    post_terms: dict[str, float] = {}
-    for term, weight in raw.items():
-        df = frequencies.get(term, 0)
-        if df == 0 or (size >= MIN_DIRECTORY_FOR_SHARE and df / size > MAX_TERM_SHARE):
-            continue
-        post_terms[term] = weight * math.log((size + 1) / (df + 1))
-
-    category_keys = [k for k, c in KEYWORD_CATEGORY.items() if c in post_categories]
-    tagged = organizations_with_tags(post_tags) if post_tags else {}
-    wanted = Q(terms__has_any_keys=sorted({*post_terms, *category_keys}))
-    if tagged:
-        wanted |= Q(organization_id__in=list(tagged))
-    rows = directory.filter(wanted).values_list(
-        "organization_id", "organization__kind", "organization__district", "terms"
+    plan, directory = _plan(
+        post=post, categories=categories, districts=districts, tags=tags, size=size
     )
+    keys = sorted({*plan.post_terms, *(k for ks in plan.category_keys.values() for k in ks)})
+    if not keys and not plan.tagged:
+        return []
+    wanted = Q(terms__has_any_keys=keys) if keys else Q(pk__in=[])
+    columns = ("organization_id", "organization__kind", "organization__district", "terms")
+    if connection.vendor == "postgresql":
+        # Float sums in SQL and Python can differ in the last digit: take a margin of rows
+        # and let Python's exact score decide. Tagged organisations are scored in Python.
+        best = (
+            directory.filter(wanted)
+            .annotate(pre_score=_sql_score(plan))
+            .order_by("-pre_score", "organization_id")
+            .values_list(*columns)[: keep * 2 + 10]
+        )
+        rows = list(best)
+        if plan.tagged:
+            seen = {row[0] for row in rows}
+            rows += list(
+                directory.filter(
+                    organization_id__in=[i for i in plan.tagged if i not in seen]
+                ).values_list(*columns)
+            )
+    else:
+        rows = list(
+            directory.filter(wanted | Q(organization_id__in=list(plan.tagged))).values_list(
+                *columns
+            )
+        )
 
     heap: list[Match] = []
-    for organization_id, kind, district, profile in rows.iterator(chunk_size=5000):
-        org_terms = profile.keys()
-        text_score, words = score_text(post_terms, org_terms)
-        category_score, shared_categories = score_shared_categories(
-            post_categories, infer_categories(org_terms)
-        )
-        tag_score, shared_tags = score_shared_tags(post_tags, tagged.get(organization_id, set()))
-        if not (text_score or category_score or tag_score):
-            continue  # kind and district alone are no reason to suggest anyone
-        in_district = bool(district) and district in post_districts
-        score = (
-            WEIGHT_CATEGORIES * category_score
-            + WEIGHT_TAGS * tag_score
-            + WEIGHT_TEXT * text_score
-            + WEIGHT_KIND * fit.get(kind, 0.0)
-            + (WEIGHT_DISTRICT if in_district else 0.0)
-        )
-        match = Match(
-            score=round(score, 4),
-            organization_id=organization_id,
-            reasons={
-                "categories": shared_categories,
-                "tags": shared_tags,
-                "words": words[:6],
-                "district": district if in_district else "",
-                "kind": kind,
-            },
-        )
+    for organization_id, kind, district, profile in rows:
+        match = _score_row(plan, organization_id, kind, district, profile.keys())
+        if match is None:
+            continue
         if len(heap) < keep:
             heapq.heappush(heap, match)
         elif match.score > heap[0].score:
