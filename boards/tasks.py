@@ -118,3 +118,11 @@ def notify_overdue_proposals() -> int:
             _email(user=user, template="overdue", context={"proposal": proposal})
         sent += 1
     return sent
+
+
+@shared_task
+def refresh_organization_terms() -> int:
+    """Keep the matcher's index of profile words warm, so no publication pays for a cold one."""
+    from .matching import organization_terms_refresh
+
+    return organization_terms_refresh()

@@ -101,3 +101,17 @@ def test_stored_suggestions_show_readable_words_and_only_to_the_poster(cast, mak
         "shared categories"
         not in client_for(cast.founder).get(f"/boards/{post.pk}/").content.decode()
     )
+
+
+def test_the_profile_index_refreshes_only_what_changed(cast):
+    from boards.models import OrganizationTerms
+    from boards.tasks import refresh_organization_terms
+
+    assert refresh_organization_terms() == 3  # the department, the two startups
+    assert matching.organization_terms_refresh() == 0
+    cast.startup.tagline = "Drones for bridge inspection"
+    cast.startup.save()
+    assert matching.organization_terms_refresh() == 1
+    terms = OrganizationTerms.objects.get(organization=cast.startup).terms
+    assert "drones" in terms
+    assert "sensor" not in terms

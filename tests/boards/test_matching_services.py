@@ -10,11 +10,12 @@ from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
-WORDS = (
+VOCABULARY = (
     "air quality sensors iot data cloud mobility transport traffic parking energy solar water "
     "health clinic education school safety seismic digital tourism urban gis housing social "
     "economy investment research lab software logistics waste recycling climate drones"
-).split()
+)
+WORDS = VOCABULARY.split()
 
 
 def test_sql_and_python_rankings_agree(make_post, monkeypatch):

@@ -320,6 +320,10 @@ CELERY_BEAT_SCHEDULE["boards-flag-overdue-proposals"] = {
     "task": "boards.tasks.notify_overdue_proposals",
     "schedule": crontab(hour=9, minute=0),
 }
+CELERY_BEAT_SCHEDULE["boards-refresh-organization-terms"] = {
+    "task": "boards.tasks.refresh_organization_terms",
+    "schedule": crontab(minute="*/15"),
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
