@@ -129,9 +129,19 @@ class PostForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, memberships: list[Membership], editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        memberships: list[Membership],
+        editing: bool = False,
+        allow_problem: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not allow_problem:
+            # Offer only what the person can publish; the service checks it again.
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [
+                c for c in PostKind.choices if c[0] != PostKind.PROBLEM
+            ]
         cast(forms.ChoiceField, self.fields["organization"]).choices = organization_choices(
             memberships
         )

@@ -239,6 +239,24 @@ def proposal_view_for_post(*, post: Post, viewer: Viewer) -> ProposalView:
     )
 
 
+def organizations_free_to_propose(*, post: Post, viewer: Viewer) -> list[Membership]:
+    """The viewer's organisations that may still answer this post: not the posting one, and
+    not one that already has a live proposal on it."""
+    memberships = [
+        m for m in viewer_memberships(viewer=viewer) if m.organization_id != post.organization_id
+    ]
+    if not memberships:
+        return []
+    answered = set(
+        Proposal.objects.filter(
+            post=post, organization_id__in=[m.organization_id for m in memberships]
+        )
+        .filter(LIVE_PROPOSAL)
+        .values_list("organization_id", flat=True)
+    )
+    return [m for m in memberships if m.organization_id not in answered]
+
+
 def proposal_get_for_viewer(*, proposal_id: int, viewer: Viewer) -> Proposal:
     """A proposal for the posting organisation or the proposer's organisation; 404 otherwise."""
     organization_ids = viewer_organization_ids(viewer=viewer)

@@ -106,13 +106,23 @@ def post_create(request: HttpRequest) -> HttpResponse:
             _("Join or create an organisation first: posts are published by organisations."),
         )
         return redirect("members:directory")
-    initial = {
-        "kind": request.GET.get("kind", PostKind.PROJECT),
-        "contact_name": user.name,
-        "contact_email": user.email,
-    }
+    problem_organizations = [
+        m.organization.slug
+        for m in memberships
+        if selectors.can_publish_problems(organization=m.organization)
+    ]
+    kind = request.GET.get("kind", PostKind.PROJECT)
+    if kind == PostKind.PROBLEM and not problem_organizations:
+        kind = PostKind.PROJECT
+    initial = {"kind": kind, "contact_name": user.name, "contact_email": user.email}
+    if len(problem_organizations) == 1 and kind == PostKind.PROBLEM:
+        initial["organization"] = problem_organizations[0]
     form = PostForm(
-        request.POST or None, request.FILES or None, memberships=memberships, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        memberships=memberships,
+        allow_problem=bool(problem_organizations),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,11 +146,6 @@ def post_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your draft is saved. Publish it when it is ready."))
             return redirect(post)
-    problem_organizations = [
-        m.organization.slug
-        for m in memberships
-        if selectors.can_publish_problems(organization=m.organization)
-    ]
     return render(
         request,
         "boards/post_form.html",
@@ -167,6 +172,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.FILES or None,
         memberships=[],
         editing=True,
+        allow_problem=selectors.can_publish_problems(organization=post.organization),
         initial=initial,
     )
     if post.status != PostStatus.DRAFT:
@@ -225,9 +231,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_manager = selectors.can_manage_post(viewer=viewer, post=post)
     proposal_view = selectors.proposal_view_for_post(post=post, viewer=viewer)
     own_ids = proposal_view.own_organization_ids
-    memberships = list(selectors.viewer_memberships(viewer=viewer))
-    can_propose = post.accepts_proposals and any(
-        m.organization_id != post.organization_id for m in memberships
+    can_propose = post.accepts_proposals and bool(
+        selectors.organizations_free_to_propose(post=post, viewer=viewer)
     )
     metrics = None
     if post.kind == PostKind.PROBLEM:
@@ -304,16 +309,15 @@ def post_follow(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
-    memberships = [
-        m
-        for m in selectors.viewer_memberships(viewer=user)
-        if m.organization_id != post.organization_id
-    ]
     if not post.accepts_proposals:
         messages.error(request, _("This post is not accepting proposals."))
         return redirect(post)
+    memberships = selectors.organizations_free_to_propose(post=post, viewer=user)
     if not memberships:
-        messages.error(request, _("Only members of another organisation can send a proposal."))
+        messages.error(
+            request,
+            _("Only members of another organisation can send a proposal, once per organisation."),
+        )
         return redirect(post)
     form = ProposalForm(request.POST or None, request.FILES or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():

@@ -198,10 +198,24 @@ def test_saving_a_draft(cast, client_for):
 
 
 def test_a_startup_cannot_publish_a_problem_and_loses_nothing(cast, client_for):
-    response = client_for(cast.founder).post("/boards/new/", _form(organization="airsense"))
+    client = client_for(cast.founder)
+    page = client.get("/boards/new/?kind=problem").content.decode()
+    assert 'value="problem"' not in page  # not even offered
+    assert "None of your organisations is a verified government body" in page
+    response = client.post("/boards/new/", _form(organization="airsense"))
+    assert response.status_code == 200
+    assert "kind" in response.context["form"].errors
+    assert response.context["form"]["title"].value() == post_data()["title"]
+    assert not Post.objects.exists()
+
+
+def test_a_problem_needs_the_government_organisation_not_just_a_government_member(cast, client_for):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory.create(user=cast.official, organization=cast.startup)
+    response = client_for(cast.official).post("/boards/new/", _form(organization="airsense"))
     assert response.status_code == 200
     assert "Only verified government organisations" in response.content.decode()
-    assert response.context["form"]["title"].value() == post_data()["title"]
     assert not Post.objects.exists()
 
 
@@ -370,3 +384,10 @@ def test_the_home_page_shows_the_newest_open_city_problems(cast, make_post, clie
     page = client_for(None).get("/").content.decode()
     assert open_problem.title in page
     assert "Draft problem" not in page
+
+
+def test_an_organisation_that_has_answered_is_not_offered_again(cast, proposal, client_for):
+    client = client_for(cast.founder)
+    page = client.get(f"/boards/{proposal.post_id}/").content.decode()
+    assert "Send a proposal" not in page
+    assert client.get(f"/boards/{proposal.post_id}/propose/").status_code == 302
