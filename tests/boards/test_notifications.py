@@ -38,6 +38,8 @@ def test_followers_get_the_email_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         services.post_transition(user=cast.official, post=problem, to_status=PostStatus.REVIEWING)
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[UCS] Новости публикации")
+    assert "Рассмотрение" in mail.outbox[0].body
 
 
 def test_the_department_hears_of_a_new_proposal_and_the_proposer_of_the_decision(
