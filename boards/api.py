@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -199,6 +200,18 @@ class ProposalUpdateInput(serializers.Serializer):
     )
 
 
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField(help_text="A PDF, or a PNG, JPEG or WebP image; at most 10 MB.")
+
+
+class MatchOutput(serializers.Serializer):
+    organization = OrganizationRefOutput()
+    score = serializers.FloatField()
+    reasons = serializers.DictField(
+        help_text="`categories`, `tags`, `words` (lists), `district`, `kind`."
+    )
+
+
 FILTER_PARAMETERS = [
     OpenApiParameter("kind", OpenApiTypes.STR, enum=PostKind.values),
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
@@ -387,3 +400,66 @@ class ProposalDetailApi(APIView):
             )
         proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
         return Response(ProposalOutput(proposal).data)
+
+
+class PostAttachmentsApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="posts_attachments_create",
+        request={"multipart/form-data": AttachmentInput},
+        responses={201: AttachmentOutput},
+        description="Members of the posting organisation attach a file, checked by content.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
+        serializer = AttachmentInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            attachment = services.attachment_add(
+                user=user, post=post, upload=serializer.validated_data["file"]
+            )
+        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalAttachmentsApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="proposals_attachments_create",
+        request={"multipart/form-data": AttachmentInput},
+        responses={201: AttachmentOutput},
+        description="Members of the proposing organisation attach a file, checked by content.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
+        serializer = AttachmentInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            attachment = services.attachment_add(
+                user=user, proposal=proposal, upload=serializer.validated_data["file"]
+            )
+        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class PostMatchesApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="posts_matches_list",
+        responses=MatchOutput(many=True),
+        description=(
+            "Organisations suggested for a published problem or call, best first, with the "
+            "reasons. Only the posting organisation's members see them; others get an empty list."
+        ),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
+        matches = selectors.post_matches_for_viewer(post=post, viewer=request.user)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(matches, request, view=self)
+        return paginator.get_paginated_response(MatchOutput(page, many=True).data)

@@ -10,11 +10,14 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -100,10 +103,20 @@ def _visible_posts(*, viewer: Viewer) -> QuerySet[Post]:
 
 
 def _with_list_data(queryset: QuerySet[Post]) -> QuerySet[Post]:
+    # A correlated subquery rather than a JOIN + GROUP BY: the paginator's COUNT(*) can then
+    # drop it and count posts alone.
+    live = (
+        Proposal.objects.filter(post=OuterRef("pk"))
+        .filter(LIVE_PROPOSAL)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         queryset.select_related("organization")
         .prefetch_related(Prefetch("labels", queryset=PostLabel.objects.order_by("axis", "id")))
-        .annotate(proposal_count=Count("proposals", filter=~Q(proposals__status="withdrawn")))
+        .annotate(proposal_count=Coalesce(Subquery(live, output_field=IntegerField()), 0))
     )
 
 
@@ -283,6 +296,14 @@ def proposal_list_overdue_for_organization(
     if organization.pk not in viewer_organization_ids(viewer=viewer):
         return Proposal.objects.none()
     return proposal_list_overdue().filter(post__organization=organization)
+
+
+def proposal_list_overdue_for_viewer(*, viewer: Viewer) -> QuerySet[Proposal]:
+    """Overdue proposals on the posts of every organisation the viewer belongs to."""
+    organization_ids = viewer_organization_ids(viewer=viewer)
+    if not organization_ids:
+        return Proposal.objects.none()
+    return proposal_list_overdue().filter(post__organization_id__in=organization_ids)
 
 
 def proposal_list_overdue(*, today: date | None = None) -> QuerySet[Proposal]:

@@ -67,6 +67,8 @@ def board_list(request: HttpRequest) -> HttpResponse:
         else None
     )
     can_post = bool(selectors.viewer_organization_ids(viewer=request.user))
+    # Flag to a department what waits past the response window (one query, members only).
+    overdue = list(selectors.proposal_list_overdue_for_viewer(viewer=request.user)[:6])
     return render(
         request,
         "boards/list.html",
@@ -77,6 +79,8 @@ def board_list(request: HttpRequest) -> HttpResponse:
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
             "filter_organization": organization,
             "can_post": can_post,
+            "overdue": overdue[:5],
+            "more_overdue": len(overdue) > 5,
         },
     )
 

@@ -18,6 +18,17 @@ urlpatterns = [
         boards_api.PostProposalsApi.as_view(),
         name="post-proposals",
     ),
+    path(
+        "posts/<int:pk>/attachments/",
+        boards_api.PostAttachmentsApi.as_view(),
+        name="post-attachments",
+    ),
+    path("posts/<int:pk>/matches/", boards_api.PostMatchesApi.as_view(), name="post-matches"),
     path("proposals/<int:pk>/", boards_api.ProposalDetailApi.as_view(), name="proposal-detail"),
+    path(
+        "proposals/<int:pk>/attachments/",
+        boards_api.ProposalAttachmentsApi.as_view(),
+        name="proposal-attachments",
+    ),
     path("", include(router.urls)),
 ]

@@ -315,3 +315,65 @@ def test_the_schema_describes_the_boards_api(client):
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/posts/"])
     assert "patch" in schema["paths"]["/api/v1/proposals/{id}/"]
     assert PostStatus.IN_PROGRESS in schema["components"]["schemas"]["PostStatusEnum"]["enum"]
+
+
+# --- attachments and matches -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 403),
+        ("outsider", 403),
+        ("proposer", 403),
+        ("moderator", 403),
+        ("manager", 201),
+    ],
+)
+def test_attaching_to_a_post(role, expected, cast, problem, api_client_for):
+    from .conftest import pdf_upload
+
+    response = api_client_for(who(cast, role)).post(
+        f"/api/v1/posts/{problem.pk}/attachments/", {"file": pdf_upload()}, format="multipart"
+    )
+    assert response.status_code == expected
+    assert problem.attachments.count() == (1 if expected == 201 else 0)
+    if expected == 201:
+        assert response.json()["content_type"] == "application/pdf"
+        assert response.json()["url"].startswith("/boards/attachments/")
+
+
+def test_a_disguised_file_is_refused_by_the_api(cast, problem, api_client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script></html>")
+    response = api_client_for(cast.official).post(
+        f"/api/v1/posts/{problem.pk}/attachments/", {"file": fake}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "attachments"
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("outsider", 404), ("moderator", 404), ("manager", 403), ("proposer", 201)],
+)
+def test_attaching_to_a_proposal(role, expected, cast, proposal, api_client_for):
+    from .conftest import png_upload
+
+    response = api_client_for(who(cast, role)).post(
+        f"/api/v1/proposals/{proposal.pk}/attachments/", {"file": png_upload()}, format="multipart"
+    )
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"), [("manager", True), ("proposer", False), ("outsider", False)]
+)
+def test_matches_only_for_the_posting_organisation(role, visible, cast, problem, api_client_for):
+    from boards import services as board_services
+
+    board_services.post_matches_refresh(post=problem)
+    data = api_client_for(who(cast, role)).get(f"/api/v1/posts/{problem.pk}/matches/").json()
+    assert (data["count"] > 0) is visible
+    if visible:
+        assert data["results"][0]["organization"]["slug"] == "airsense"
+        assert "ecology" in data["results"][0]["reasons"]["categories"]

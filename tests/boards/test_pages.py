@@ -391,3 +391,19 @@ def test_an_organisation_that_has_answered_is_not_offered_again(cast, proposal, 
     page = client.get(f"/boards/{proposal.post_id}/").content.decode()
     assert "Send a proposal" not in page
     assert client.get(f"/boards/{proposal.post_id}/propose/").status_code == 302
+
+
+def test_the_department_sees_its_overdue_proposals_on_the_boards(cast, proposal, client_for):
+    from boards.models import Proposal
+
+    Proposal.objects.filter(pk=proposal.pk).update(
+        response_due_on=timezone.localdate() - timedelta(days=1)
+    )
+    page = client_for(cast.official).get("/boards/").content.decode()
+    assert "Waiting past the response window" in page
+    assert f"#proposal-{proposal.pk}" in page
+    for user in (cast.founder, cast.outsider, None):
+        assert (
+            "Waiting past the response window"
+            not in client_for(user).get("/boards/").content.decode()
+        )
