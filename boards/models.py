@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import District, Organization
@@ -154,8 +155,6 @@ class Post(models.Model):
 
     @property
     def accepts_proposals(self) -> bool:
-        from django.utils import timezone
-
         return self.status == PostStatus.OPEN and self.deadline >= timezone.localdate()
 
     @property
@@ -291,8 +290,6 @@ class Proposal(models.Model):
         return self.status in (ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED)
 
     def is_overdue(self, today: date | None = None) -> bool:
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         return (
             self.response_due_on is not None

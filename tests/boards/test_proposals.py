@@ -275,3 +275,11 @@ def test_metrics_with_nothing_to_measure(cast):
     assert metrics is not None
     assert metrics.rate is None
     assert metrics.median_working_days is None
+
+
+def test_a_removed_member_can_no_longer_decide(cast, proposal):
+    from members.models import Membership
+
+    Membership.objects.filter(user=cast.official).delete()
+    with pytest.raises(PermissionDenied):
+        services.proposal_shortlist(user=cast.official, proposal=proposal)
