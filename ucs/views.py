@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from boards.selectors import post_list_newest_problems
 from members.selectors import (
     ecosystem_summary,
     membership_list_for_user,
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "new_organizations": organization_list_newest(limit=6),
+            "open_problems": post_list_newest_problems(limit=3),
             "stats": {
                 "organizations": summary["total"],
                 "verified": summary["verified"],

@@ -236,6 +236,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Board attachments (and anything else access-checked) live outside MEDIA_ROOT: never served
+# by the web server, only by views that check who may read them.
+BOARDS_PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -289,17 +292,38 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
-        for name in [
-            "ValidationErrorEnum",
-            "ClientErrorEnum",
-            "ServerErrorEnum",
-            *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429, 500)),
-        ]
+        "PostStatusEnum": "boards.models.PostStatus",
+        "ProposalStatusEnum": "boards.models.ProposalStatus",
+        "PostKindEnum": "boards.models.PostKind",
+        **{
+            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+            for name in [
+                "ValidationErrorEnum",
+                "ClientErrorEnum",
+                "ServerErrorEnum",
+                *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429, 500)),
+            ]
+        },
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
     ],
+}
+
+# --- Project boards ---------------------------------------------------------------------
+# City problems commit the government to a first response within this many working days
+# (weekends and the public holidays of the admin's holiday table excluded).
+BOARDS_RESPONSE_WINDOW_WORKING_DAYS = env.int("BOARDS_RESPONSE_WINDOW_WORKING_DAYS", default=10)
+# How many suggested organisations the matcher keeps per post, and how many it emails.
+BOARDS_MATCH_KEEP = env.int("BOARDS_MATCH_KEEP", default=20)
+BOARDS_MATCH_NOTIFY = env.int("BOARDS_MATCH_NOTIFY", default=5)
+CELERY_BEAT_SCHEDULE["boards-flag-overdue-proposals"] = {
+    "task": "boards.tasks.notify_overdue_proposals",
+    "schedule": crontab(hour=9, minute=0),
+}
+CELERY_BEAT_SCHEDULE["boards-refresh-organization-terms"] = {
+    "task": "boards.tasks.refresh_organization_terms",
+    "schedule": crontab(minute="*/15"),
 }
 
 # --- Logging ----------------------------------------------------------------------------

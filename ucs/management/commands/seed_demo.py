@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from boards import demo as boards_demo
 from members import demo as members_demo
 
 
@@ -14,9 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         users = accounts_demo.seed()
         organizations = members_demo.seed(users)
+        posts = boards_demo.seed(users)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(users)} people, {len(organizations)} organisations."
+                f"Demo data ready: {len(users)} people, {len(organizations)} organisations, "
+                f"{len(posts)} board posts."
             )
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ with any of these:")
