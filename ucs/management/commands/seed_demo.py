@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
 from accounts import demo as accounts_demo
 from boards import demo as boards_demo
@@ -11,11 +12,16 @@ class Command(BaseCommand):
         "Load a believable, fictional demo ecosystem. Safe to run again: it changes nothing twice."
     )
 
-    @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
-        users = accounts_demo.seed()
-        organizations = members_demo.seed(users)
-        posts = boards_demo.seed(users)
+        # The demo runs the real services, which tell people about what happens; fictional
+        # people at .example addresses need no mail, so none is sent while seeding.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
+            users = accounts_demo.seed()
+            organizations = members_demo.seed(users)
+            posts = boards_demo.seed(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} people, {len(organizations)} organisations, "
