@@ -67,7 +67,7 @@ def logo_process(upload: object, *, stem: str = "logo") -> ProcessedLogo:
                 width, height = probe.size
                 if width * height > MAX_LOGO_PIXELS:
                     raise ValidationError(
-                        _("The image is %(w)d×%(h)d pixels; logos must be at most 6000×6000.")
+                        _("The image is %(w)dx%(h)d pixels; logos must be at most 6000x6000.")
                         % {"w": width, "h": height},
                         code="logo_too_many_pixels",
                     )
@@ -81,7 +81,7 @@ def logo_process(upload: object, *, stem: str = "logo") -> ProcessedLogo:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(
-            _("The image is too large to process; logos must be at most 6000×6000 pixels."),
+            _("The image is too large to process; logos must be at most 6000x6000 pixels."),
             code="logo_too_many_pixels",
         ) from exc
     except UnidentifiedImageError as exc:

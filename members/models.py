@@ -42,10 +42,10 @@ class District(models.TextChoices):
 
 
 class SizeBand(models.TextChoices):
-    MICRO = "1-10", _("1–10 people")
-    SMALL = "11-50", _("11–50 people")
-    MEDIUM = "51-200", _("51–200 people")
-    LARGE = "201-1000", _("201–1,000 people")
+    MICRO = "1-10", _("1-10 people")
+    SMALL = "11-50", _("11-50 people")
+    MEDIUM = "51-200", _("51-200 people")
+    LARGE = "201-1000", _("201-1,000 people")
     HUGE = "1000+", _("More than 1,000 people")
 
 

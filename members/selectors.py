@@ -26,8 +26,8 @@ from .models import (
     ShortlistEntry,
     Tag,
 )
-from .tags import tag_normalize
 from .search import DirectoryParams, apply_filters, apply_ordering, apply_search
+from .tags import tag_normalize
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "members.active_organization"
 INVITATION_SALT = "members.invitation"
@@ -66,7 +66,15 @@ def membership_get_active(*, user: User | Any, request_session: SessionBase) -> 
     """
     if not getattr(user, "is_authenticated", False):
         return None
-    memberships = list(membership_list_for_user(user=user))
+    return membership_pick_active(
+        memberships=list(membership_list_for_user(user=user)), request_session=request_session
+    )
+
+
+def membership_pick_active(
+    *, memberships: list[Membership], request_session: SessionBase
+) -> Membership | None:
+    """The session's choice among `memberships` (the user's own), else the first one."""
     if not memberships:
         return None
     chosen = request_session.get(ACTIVE_ORGANIZATION_SESSION_KEY)

@@ -14,7 +14,10 @@ _SPLIT = re.compile(r"[,;\n]")
 
 
 def tag_normalize(name: str) -> str:
-    """Lower case, single spaces, no surrounding punctuation: "  Machine   Learning," -> "machine learning"."""
+    """Lower case, single spaces, no surrounding punctuation.
+
+    "  Machine   Learning," -> "machine learning"
+    """
     return _SPACES.sub(" ", name).strip(" \t.,;#").lower()
 
 

@@ -4,10 +4,12 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
+from members.api import urlpatterns as members_urlpatterns
 
 router = DefaultRouter()
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    *members_urlpatterns,
     path("", include(router.urls)),
 ]
