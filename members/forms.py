@@ -2,12 +2,20 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .logos import MAX_LOGO_BYTES
 from .models import Organization, Role, Shortlist, WorkingLanguage
 from .tags import tag_parse
+
+
+def _https_urls(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    # A website typed without a scheme ("ucs.kz") means https, as Django 6 will assume.
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
 
 
 class OrganizationForm(forms.ModelForm):
@@ -38,6 +46,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
+        formfield_callback = _https_urls
         fields = [
             "name",
             "kind",

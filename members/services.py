@@ -623,3 +623,38 @@ def shortlist_entry_update(*, entry: ShortlistEntry, note: str) -> ShortlistEntr
 @transaction.atomic
 def shortlist_remove(*, shortlist: Shortlist, organization: Organization) -> None:
     shortlist.entries.filter(organization=organization).delete()
+
+
+# --- Onboarding at city scale -----------------------------------------------------------
+
+
+@transaction.atomic
+def organization_import(
+    *, data: dict[str, Any], tags: list[str], owner_email: str = ""
+) -> Organization:
+    """Create one organisation for city staff (the import command).
+
+    Nobody is its creator: a known `owner_email` becomes the owner at once, an unknown one
+    is invited as owner by email (sent only if the whole import commits).
+    """
+    unknown = set(data) - set(PROFILE_FIELDS) - {"slug"}
+    if unknown:
+        raise TypeError(f"organization_import() got unexpected fields: {sorted(unknown)}")
+    organization = Organization(**data)
+    if not organization.slug:
+        organization.slug = _unique_slug(organization.name)
+    _normalise_profile(organization)
+    organization.full_clean()
+    organization.save()
+    organization.tags.set(_tags_get_or_create(tag_parse(tags)))
+    organization_reindex(organizations=[organization])
+    owner_email = owner_email.strip().lower()
+    if owner_email:
+        owner = User.objects.filter(email__iexact=owner_email, is_active=True).first()
+        if owner is not None:
+            Membership.objects.create(user=owner, organization=organization, role=Role.OWNER)
+        else:
+            invitation_create(
+                actor=None, organization=organization, email=owner_email, role=Role.OWNER
+            )
+    return organization
