@@ -113,7 +113,10 @@ def apply_search(queryset: QuerySet[Organization], q: str) -> QuerySet[Organizat
         )
         return queryset.filter(
             Q(search_vector=query)
+            # `%>`: a word of the name is like the query (typos, partial words)...
             | Q(name__trigram_word_similar=q)
+            # ...`%`: the whole name is like the query (several words, one misspelt).
+            | Q(name__trigram_similar=q)
             | Q(tags_text__trigram_word_similar=q)
         ).annotate(
             rank=SearchRank(F("search_vector"), query)
@@ -126,8 +129,9 @@ def apply_search(queryset: QuerySet[Organization], q: str) -> QuerySet[Organizat
     lowered = q.lower()
     return queryset.annotate(
         rank=Case(
-            When(Q(search_document__startswith=lowered), then=Value(4.0)),
-            *(When(Q(tags_text__contains=term), then=Value(2.0)) for term in terms[:1]),
+            When(Q(search_document__startswith=lowered) | Q(name__icontains=q), then=Value(4.0)),
+            When(Q(tags_text__contains=lowered), then=Value(2.0)),
+            When(Q(tagline__icontains=q), then=Value(1.5)),
             default=Value(1.0),
             output_field=FloatField(),
         )

@@ -37,6 +37,7 @@ from .models import Invitation, Membership, Organization
 from .search import DirectoryParams
 
 DIRECTORY_PAGE_SIZE = 24
+ViewFunc = Callable[..., HttpResponse]
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,18 +58,24 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(fallback)
 
 
-def flash_validation_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For POST actions: a ValidationError from a service becomes a message, then go back."""
+def flash_validation_errors(fallback: str) -> Callable[[ViewFunc], ViewFunc]:
+    """For POST actions: a ValidationError from a service becomes a message, and the
+    person goes back to `next`, or to the `fallback` page (for the same `slug`)."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-            return _back(request, request.path)
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except ValidationError as exc:
+                _flash_errors(request, exc)
+                slug = kwargs.get("slug")
+                url = reverse(fallback, kwargs={"slug": slug} if slug else None)
+                return _back(request, url)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 # --- Directory --------------------------------------------------------------------------
@@ -230,7 +237,7 @@ def logo(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:detail")
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     if request.POST.get("action") == "unverify":
@@ -319,7 +326,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:team")
 def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     form = RoleForm(request.POST)
@@ -336,7 +343,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:team")
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     member = _team_member(organization, user_id)
@@ -347,7 +354,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:team")
 def transfer_ownership(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     member = _team_member(organization, user_id)
@@ -360,7 +367,7 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: int) -> HttpRes
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:team")
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     services.membership_leave(user=_user(request), organization=organization)
@@ -408,7 +415,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:directory")
 def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     join_request = selectors.join_request_get_for_manager(user=request.user, pk=pk)
     decision = request.POST.get("decision")
@@ -423,7 +430,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@flash_validation_errors
+@flash_validation_errors("members:detail")
 def join_request_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     join_request = selectors.join_request_pending_for_user(
