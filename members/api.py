@@ -661,9 +661,6 @@ class TagSuggestApi(generics.GenericAPIView):
     permission_classes = [permissions.AllowAny]
     filter_backends: list[Any] = []
     pagination_class = None
-    serializer_class = inline_serializer(
-        "Tag", {"name": serializers.CharField(), "slug": serializers.CharField()}
-    )
 
     @extend_schema(
         parameters=[OpenApiParameter("search", str, required=True)],

@@ -253,7 +253,7 @@ TAGS: dict[str, list[str]] = {
 # Extra members so that the directory has something to filter: (name, kind, tags, tagline).
 EXTRA: list[tuple[str, str, list[str], str]] = [
     (
-        "Тау Роботикс",
+        "Тау Роботикс",  # noqa: RUF001
         K.STARTUP,
         ["robotics", "computer vision"],
         "Роботы-инспекторы для трубопроводов.",
@@ -274,7 +274,7 @@ EXTRA: list[tuple[str, str, list[str], str]] = [
         "Жасыл Қала",
         K.NGO,
         ["green spaces", "civic tech"],
-        "Қала тұрғындарымен бірге ағаш отырғызамыз.",
+        "Қала тұрғындарымен бірге ағаш отырғызамыз.",  # noqa: RUF001
     ),
     (
         "Институт энергетики",

@@ -92,7 +92,7 @@ class OrganizationForm(forms.ModelForm):
         return tag_parse(self.cleaned_data.get("tags_input") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("longitude", _("Give both latitude and longitude, or neither."))
         return data

@@ -10,7 +10,7 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -36,13 +36,13 @@ def _encode(image: Image.Image, size: int, name: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=name)
 
 
-def logo_process(upload: object, *, stem: str = "logo") -> ProcessedLogo:
+def logo_process(upload: File, *, stem: str = "logo") -> ProcessedLogo:
     """Validate an uploaded file and return the re-encoded logo and thumbnail.
 
     Raises ValidationError with a message a person can act on; writes nothing.
     """
     size = getattr(upload, "size", None)
-    if size is None or not hasattr(upload, "read"):
+    if size is None:
         raise ValidationError(_("No file was uploaded."), code="logo_missing")
     if size > MAX_LOGO_BYTES:
         raise ValidationError(
@@ -50,8 +50,8 @@ def logo_process(upload: object, *, stem: str = "logo") -> ProcessedLogo:
             % {"size": size / (1024 * 1024)},
             code="logo_too_large",
         )
-    upload.seek(0)  # type: ignore[attr-defined]
-    data = upload.read(MAX_LOGO_BYTES + 1)  # type: ignore[attr-defined]
+    upload.seek(0)
+    data = upload.read(MAX_LOGO_BYTES + 1)
     if len(data) > MAX_LOGO_BYTES:
         raise ValidationError(_("The logo is larger than 2 MB."), code="logo_too_large")
     not_an_image = ValidationError(
@@ -73,10 +73,9 @@ def logo_process(upload: object, *, stem: str = "logo") -> ProcessedLogo:
                     )
                 probe.verify()
             # verify() leaves the image unusable; decode it for real from a fresh handle.
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                image = image.convert("RGBA")
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                image = ImageOps.exif_transpose(opened).convert("RGBA")
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

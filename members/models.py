@@ -1,5 +1,5 @@
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -116,7 +116,7 @@ class Organization(models.Model):
     languages = models.JSONField(
         _("working languages"), default=list, blank=True, validators=[validate_languages]
     )
-    tags: "models.ManyToManyField[Tag, Tag]" = models.ManyToManyField(
+    tags: "models.ManyToManyField[Tag, Any]" = models.ManyToManyField(
         "Tag", verbose_name=_("expertise tags"), related_name="organizations", blank=True
     )
     bin = models.CharField(
@@ -194,7 +194,7 @@ class Organization(models.Model):
     def social_links(self) -> list[tuple[str, str]]:
         fields = ("linkedin_url", "telegram_url", "instagram_url", "facebook_url", "youtube_url")
         return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            (str(cast(models.Field, self._meta.get_field(name)).verbose_name), getattr(self, name))
             for name in fields
             if getattr(self, name)
         ]

@@ -22,6 +22,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 
 from .models import Organization
@@ -82,7 +83,7 @@ class DirectoryParams:
         )
 
 
-def search_vector_expression() -> SearchVector:
+def search_vector_expression() -> CombinedExpression:
     return (
         SearchVector("name", config="simple", weight="A")
         + SearchVector("name", config="russian", weight="A")

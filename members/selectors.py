@@ -1,5 +1,6 @@
 """Every read of members data, scoped to the user who asks (fetch and authorise in one call)."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -236,7 +237,7 @@ def ecosystem_summary() -> dict[str, Any]:
 # --- Tags -------------------------------------------------------------------------------
 
 
-def tag_suggest(*, prefix: str, limit: int = 10) -> list[Tag]:
+def tag_suggest(*, prefix: str, limit: int = 10) -> Sequence[Tag]:
     """Tags starting with (then containing) `prefix`, the most used first."""
     prefix = tag_normalize(prefix)[:40]
     if not prefix:

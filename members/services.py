@@ -200,8 +200,8 @@ def organization_set_logo(*, actor: User, organization: Organization, upload: An
 def organization_remove_logo(*, actor: User, organization: Organization) -> Organization:
     membership_require_manager(user=actor, organization=organization)
     old = (organization.logo.name, organization.logo_thumb.name)
-    organization.logo = ""  # type: ignore[assignment]
-    organization.logo_thumb = ""  # type: ignore[assignment]
+    organization.logo = ""
+    organization.logo_thumb = ""
     organization.save(update_fields=["logo", "logo_thumb", "updated_at"])
     _delete_files_on_commit(*old)
     return organization

@@ -310,7 +310,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("members:team", slug=slug)
 
 

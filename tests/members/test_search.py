@@ -116,9 +116,13 @@ def test_team_visibility(directory):
     owner = organization.memberships.get().user
     hidden = UserFactory.create()
     organization.memberships.create(user=hidden, role="member", is_public=False)
-    public = [m.user for m in selectors.organization_team(user=AnonymousUser(), organization=organization)]
+    public = [
+        m.user for m in selectors.organization_team(user=AnonymousUser(), organization=organization)
+    ]
     assert public == [owner]
-    colleagues = [m.user for m in selectors.organization_team(user=owner, organization=organization)]
+    colleagues = [
+        m.user for m in selectors.organization_team(user=owner, organization=organization)
+    ]
     assert set(colleagues) == {owner, hidden}
 
 
@@ -156,4 +160,8 @@ class TestPostgresSearch:
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'members_organization'"
             )
             indexes = {row[0] for row in cursor.fetchall()}
-        assert {"members_org_search_gin", "members_org_name_trgm", "members_org_tags_trgm"} <= indexes
+        assert {
+            "members_org_search_gin",
+            "members_org_name_trgm",
+            "members_org_tags_trgm",
+        } <= indexes

@@ -23,6 +23,12 @@ from .conftest import make_bin
 pytestmark = pytest.mark.django_db
 
 
+def active_organization(user, session):
+    membership = selectors.membership_get_active(user=user, request_session=session)
+    assert membership is not None
+    return membership.organization
+
+
 def role_of(user, organization):
     return Membership.objects.get(user=user, organization=organization).role
 
@@ -45,7 +51,9 @@ class TestOrganizations:
 
     def test_tags_are_shared_vocabulary(self, user, other_user):
         a = services.organization_create(creator=user, name="A", kind="ngo", tags="Open Data")
-        b = services.organization_create(creator=other_user, name="B", kind="ngo", tags="open  data")
+        b = services.organization_create(
+            creator=other_user, name="B", kind="ngo", tags="open  data"
+        )
         assert list(a.tags.all()) == list(b.tags.all())
 
     def test_invalid_bin_is_refused(self, user):
@@ -147,7 +155,10 @@ class TestRoles:
     def test_others_cannot_change_roles(self, team, who):
         with pytest.raises(PermissionDenied):
             services.membership_change_role(
-                actor=team.who(who), organization=team.organization, user=team.admin, role=Role.MEMBER
+                actor=team.who(who),
+                organization=team.organization,
+                user=team.admin,
+                role=Role.MEMBER,
             )
 
     def test_last_owner_cannot_be_demoted(self, team):
@@ -197,7 +208,9 @@ class TestLeavingAndRemoving:
             services.membership_leave(user=team.owner, organization=team.organization)
 
     def test_admin_removes_a_member(self, team):
-        services.membership_remove(actor=team.admin, organization=team.organization, user=team.member)
+        services.membership_remove(
+            actor=team.admin, organization=team.organization, user=team.member
+        )
         assert not Membership.objects.filter(user=team.member).exists()
 
     def test_admin_cannot_remove_the_owner(self, team):
@@ -329,7 +342,9 @@ class TestJoinRequests:
         assert role_of(team.outsider, team.organization) == Role.MEMBER
 
     def test_decline(self, team):
-        join_request = services.join_request_create(user=team.outsider, organization=team.organization)
+        join_request = services.join_request_create(
+            user=team.outsider, organization=team.organization
+        )
         services.join_request_decline(actor=team.owner, join_request=join_request)
         join_request.refresh_from_db()
         assert join_request.status == RequestStatus.DECLINED
@@ -353,13 +368,17 @@ class TestJoinRequests:
             services.join_request_approve(actor=team.who(who), join_request=join_request)
 
     def test_answered_request_stays_answered(self, team):
-        join_request = services.join_request_create(user=team.outsider, organization=team.organization)
+        join_request = services.join_request_create(
+            user=team.outsider, organization=team.organization
+        )
         services.join_request_decline(actor=team.owner, join_request=join_request)
         with pytest.raises(ValidationError):
             services.join_request_approve(actor=team.owner, join_request=join_request)
 
     def test_withdraw(self, team):
-        join_request = services.join_request_create(user=team.outsider, organization=team.organization)
+        join_request = services.join_request_create(
+            user=team.outsider, organization=team.organization
+        )
         with pytest.raises(PermissionDenied):
             services.join_request_withdraw(user=team.member, join_request=join_request)
         services.join_request_withdraw(user=team.outsider, join_request=join_request)
@@ -371,9 +390,9 @@ class TestActiveOrganization:
         a = MembershipFactory.create(user=user, organization__name="Alpha").organization
         b = MembershipFactory.create(user=user, organization__name="Beta").organization
         session = SessionStore()
-        assert selectors.membership_get_active(user=user, request_session=session).organization == a
+        assert active_organization(user, session) == a
         services.membership_set_active(user=user, organization=b, request_session=session)
-        assert selectors.membership_get_active(user=user, request_session=session).organization == b
+        assert active_organization(user, session) == b
 
     def test_cannot_switch_to_a_foreign_organisation(self, user):
         session = SessionStore()
@@ -390,14 +409,16 @@ class TestActiveOrganization:
             user=user, organization=b_membership.organization, request_session=session
         )
         b_membership.delete()
-        assert selectors.membership_get_active(user=user, request_session=session).organization == a
+        assert active_organization(user, session) == a
 
     def test_nobody_without_organisations(self, user):
         from django.contrib.auth.models import AnonymousUser
 
         session = SessionStore()
         assert selectors.membership_get_active(user=user, request_session=session) is None
-        assert selectors.membership_get_active(user=AnonymousUser(), request_session=session) is None
+        assert (
+            selectors.membership_get_active(user=AnonymousUser(), request_session=session) is None
+        )
 
 
 class TestShortlists:
@@ -406,7 +427,9 @@ class TestShortlists:
             owner=team.member, name="Pipeline", team=team.organization
         )
         target = OrganizationFactory.create()
-        services.shortlist_add(actor=team.member, shortlist=shortlist, organization=target, note="!")
+        services.shortlist_add(
+            actor=team.member, shortlist=shortlist, organization=target, note="!"
+        )
         assert selectors.shortlist_get_for_user(user=team.admin, pk=shortlist.pk) == shortlist
         from django.http import Http404
 
@@ -429,8 +452,12 @@ class TestShortlists:
     def test_adding_twice_keeps_one_entry_and_updates_the_note(self, team):
         shortlist = services.shortlist_create(owner=team.member, name="Pipeline")
         target = OrganizationFactory.create()
-        services.shortlist_add(actor=team.member, shortlist=shortlist, organization=target, note="a")
-        services.shortlist_add(actor=team.member, shortlist=shortlist, organization=target, note="b")
+        services.shortlist_add(
+            actor=team.member, shortlist=shortlist, organization=target, note="a"
+        )
+        services.shortlist_add(
+            actor=team.member, shortlist=shortlist, organization=target, note="b"
+        )
         assert ShortlistEntry.objects.get().note == "b"
 
     def test_only_the_owner_renames_or_deletes(self, team):

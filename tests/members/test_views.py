@@ -80,7 +80,10 @@ class TestDirectory:
 
     def test_htmx_gets_only_the_results(self, client, team):
         response = client.get(
-            "/members/", {"search": "robot"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="directory-body"
+            "/members/",
+            {"search": "robot"},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="directory-body",
         )
         html = response.content.decode()
         assert html.lstrip().startswith('<div id="directory-body"')
@@ -132,7 +135,12 @@ class TestCreateAndEdit:
     def test_create(self, client_for, user):
         response = client_for(user).post(
             "/members/new/",
-            {"name": "Tau Labs", "kind": "startup", "tags_input": "IoT, Drones", "website": "tau.kz"},
+            {
+                "name": "Tau Labs",
+                "kind": "startup",
+                "tags_input": "IoT, Drones",
+                "website": "tau.kz",
+            },
         )
         organization = Organization.objects.get(name="Tau Labs")
         assert response.status_code == 302
@@ -149,15 +157,35 @@ class TestCreateAndEdit:
         assert 'value="Tau Labs"' in response.content.decode()
         assert not Organization.objects.exists()
 
-    @expect({"anonymous": 302, "outsider": 403, "member": 403, "admin": 200, "owner": 200, "moderator": 403})
+    @expect(
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "admin": 200,
+            "owner": 200,
+            "moderator": 403,
+        }
+    )
     def test_edit_page(self, client_for, team, who, status):
         response = login(client_for, team, who).get(f"/members/{team.organization.slug}/edit/")
         assert response.status_code == status
 
-    @expect({"anonymous": 302, "outsider": 403, "member": 403, "admin": 302, "owner": 302, "moderator": 403})
+    @expect(
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "admin": 302,
+            "owner": 302,
+            "moderator": 403,
+        }
+    )
     def test_edit_post(self, client_for, team, who, status):
         data = {"name": "Renamed", "kind": "startup", "tags_input": "x"}
-        response = login(client_for, team, who).post(f"/members/{team.organization.slug}/edit/", data)
+        response = login(client_for, team, who).post(
+            f"/members/{team.organization.slug}/edit/", data
+        )
         assert response.status_code == status
         team.organization.refresh_from_db()
         assert (team.organization.name == "Renamed") == (status == 302 and who != "anonymous")
@@ -176,7 +204,9 @@ class TestLogoUpload:
         assert team.organization.logo_thumb.storage.exists(team.organization.logo_thumb.name)
 
     def test_bad_file_gets_a_clear_error_and_stores_nothing(self, client_for, team, settings):
-        upload = SimpleUploadedFile("logo.png", b"<html>not an image</html>", content_type="image/png")
+        upload = SimpleUploadedFile(
+            "logo.png", b"<html>not an image</html>", content_type="image/png"
+        )
         response = client_for(team.owner).post(self.url(team), {"logo": upload})
         assert response.status_code == 400
         assert "not a JPEG, PNG or WebP" in response.content.decode()
@@ -185,7 +215,9 @@ class TestLogoUpload:
         logos = settings.MEDIA_ROOT / "logos"
         assert not logos.exists() or not any(logos.iterdir())
 
-    def test_replacing_removes_the_old_files(self, client_for, team, django_capture_on_commit_callbacks):
+    def test_replacing_removes_the_old_files(
+        self, client_for, team, django_capture_on_commit_callbacks
+    ):
         client = client_for(team.owner)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(self.url(team), {"logo": SimpleUploadedFile("a.png", image_bytes())})
@@ -234,17 +266,37 @@ class TestVerifyPage:
 
 
 class TestTeamPages:
-    @expect({"anonymous": 302, "outsider": 403, "member": 200, "admin": 200, "owner": 200, "moderator": 200})
+    @expect(
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 200,
+            "admin": 200,
+            "owner": 200,
+            "moderator": 200,
+        }
+    )
     def test_team_page(self, client_for, team, who, status):
         response = login(client_for, team, who).get(f"/members/{team.organization.slug}/team/")
         assert response.status_code == status
 
     def test_members_see_no_management_controls(self, client_for, team):
-        html = client_for(team.member).get(f"/members/{team.organization.slug}/team/").content.decode()
+        html = (
+            client_for(team.member).get(f"/members/{team.organization.slug}/team/").content.decode()
+        )
         assert "Invite a colleague" not in html
         assert "/role/" not in html
 
-    @expect({"anonymous": 302, "outsider": 403, "member": 403, "admin": 302, "owner": 302, "moderator": 403})
+    @expect(
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "admin": 302,
+            "owner": 302,
+            "moderator": 403,
+        }
+    )
     def test_invite(self, client_for, team, who, status, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             response = login(client_for, team, who).post(
@@ -374,11 +426,16 @@ class TestInvitationLink:
 
 class TestSwitcherAndShortlists:
     def test_switch_active_organisation(self, client_for, team):
-        other = MembershipFactory.create(user=team.member, organization__name="Zeta Org").organization
+        other = MembershipFactory.create(
+            user=team.member, organization__name="Zeta Org"
+        ).organization
         client = client_for(team.member)
         html = client.get("/members/").content.decode()
-        assert "Acting for" in html and "Zeta Org" in html
-        response = client.post("/members/switch/", {"organization": other.slug, "next": "/members/"})
+        assert "Acting for" in html
+        assert "Zeta Org" in html
+        response = client.post(
+            "/members/switch/", {"organization": other.slug, "next": "/members/"}
+        )
         assert response["Location"] == "/members/"
         assert client.session["members.active_organization"] == other.pk
 
@@ -390,7 +447,8 @@ class TestSwitcherAndShortlists:
 
     def test_switch_refuses_an_external_next(self, client_for, team):
         response = client_for(team.member).post(
-            "/members/switch/", {"organization": team.organization.slug, "next": "https://evil.example/"}
+            "/members/switch/",
+            {"organization": team.organization.slug, "next": "https://evil.example/"},
         )
         assert response["Location"] == reverse("dashboard")
 
@@ -403,17 +461,28 @@ class TestSwitcherAndShortlists:
             f"/members/{target.slug}/shortlist/", {"shortlist": shortlist.pk, "note": "call them"}
         )
         html = client_for(team.admin).get(shortlist.get_absolute_url()).content.decode()
-        assert "Target Org" in html and "call them" in html
+        assert "Target Org" in html
+        assert "call them" in html
         assert client_for(team.outsider).get(shortlist.get_absolute_url()).status_code == 404
         assert client_for(None).get(shortlist.get_absolute_url()).status_code == 302
-        csv_body = client.get(f"/members/shortlists/{shortlist.pk}/export.csv").content.decode("utf-8-sig")
-        assert "Target Org" in csv_body and "call them" in csv_body
-        assert client_for(team.outsider).get(f"/members/shortlists/{shortlist.pk}/export.csv").status_code == 404
+        csv_body = client.get(f"/members/shortlists/{shortlist.pk}/export.csv").content.decode(
+            "utf-8-sig"
+        )
+        assert "Target Org" in csv_body
+        assert "call them" in csv_body
+        assert (
+            client_for(team.outsider)
+            .get(f"/members/shortlists/{shortlist.pk}/export.csv")
+            .status_code
+            == 404
+        )
 
     def test_outsider_cannot_add_to_someone_elses_shortlist(self, client_for, team):
         shortlist = services.shortlist_create(owner=team.member, name="Mine")
         target = OrganizationFactory.create()
-        client_for(team.outsider).post(f"/members/{target.slug}/shortlist/", {"shortlist": shortlist.pk})
+        client_for(team.outsider).post(
+            f"/members/{target.slug}/shortlist/", {"shortlist": shortlist.pk}
+        )
         assert not shortlist.entries.exists()
 
     def test_shortlists_page_query_count(self, client_for, team, django_assert_max_num_queries):

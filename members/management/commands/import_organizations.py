@@ -68,7 +68,7 @@ class Plan:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _describe(form: forms.Form) -> str:
+def _describe(form: forms.BaseForm) -> str:
     parts = []
     for name, errors in form.errors.items():
         label = "row" if name == "__all__" else name
@@ -149,7 +149,9 @@ class Command(BaseCommand):
                 key: value for key, value in row.items() if key not in LIST_COLUMNS | {"tags"}
             }
             data["tags_input"] = row.get("tags", "")
-            data["languages"] = [c.strip() for c in row.get("languages", "").split(";") if c.strip()]
+            data["languages"] = [
+                c.strip() for c in row.get("languages", "").split(";") if c.strip()
+            ]
             form = ImportRowForm(data=data)
             if not form.is_valid():
                 plan.errors.append(RowError(line, _describe(form)))
@@ -197,9 +199,7 @@ class Command(BaseCommand):
                     # Someone else wrote a clashing row since validation: same rules apply.
                     reason = "; ".join(getattr(exc, "messages", [str(exc)]))
                     if not skip_invalid:
-                        raise CommandError(
-                            f"Line {line}: {reason}. Nothing was imported."
-                        ) from exc
+                        raise CommandError(f"Line {line}: {reason}. Nothing was imported.") from exc
                     plan.errors.append(RowError(line, reason))
                     self.stdout.write(self.style.ERROR(f"Line {line}: {reason}"))
                     continue
