@@ -52,9 +52,19 @@ def is_postgres(conn: BaseDatabaseWrapper | None = None) -> bool:
 
 
 def ensure_postgres_search_objects(conn: BaseDatabaseWrapper) -> None:
+    """Create the extension and indexes if the table has the search columns (a database
+    migrated back below members.0002 has not, and then there is nothing to index)."""
     if not is_postgres(conn):
         return
     with conn.cursor() as cursor:
+        if "members_organization" not in conn.introspection.table_names(cursor):
+            return
+        columns = {
+            column.name
+            for column in conn.introspection.get_table_description(cursor, "members_organization")
+        }
+        if not {"search_vector", "tags_text"} <= columns:
+            return
         for statement in POSTGRES_SEARCH_SQL:
             cursor.execute(statement)
 
