@@ -162,6 +162,7 @@ class Organization(models.Model):
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["district"]),
             models.Index(fields=["-created_at"]),
+            models.Index(fields=["verified_at"], name="members_org_verified_at"),
             # The PostgreSQL-only GIN indexes for search live in members.search.
             models.Index(Lower("name"), "id", name="members_org_name_lower"),
         ]

@@ -11,6 +11,7 @@ SQLite (the embedded default): every term must occur in `search_document`, a low
 copy of the searchable text made by Python (so Cyrillic folds case correctly too).
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
@@ -21,11 +22,11 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 
-from .models import Organization
+from .models import Organization, Tag
 
 MAX_QUERY_LENGTH = 200
 
@@ -104,6 +105,10 @@ def search_vector_expression() -> CombinedExpression:
 
 
 def search_document_for(organization: Organization) -> str:
+    """The SQLite fallback's lower-cased text; PostgreSQL searches `search_vector` and
+    keeps this empty (a narrower table is a faster table)."""
+    if is_postgres():
+        return ""
     parts = [
         organization.name,
         organization.tags_text,
@@ -113,27 +118,69 @@ def search_document_for(organization: Organization) -> str:
     return "\n".join(part for part in parts if part).lower()
 
 
-def apply_search(queryset: QuerySet[Organization], q: str) -> QuerySet[Organization]:
+WORDS = "words"
+PREFIX = "prefix"
+FUZZY = "fuzzy"
+_WORDS = re.compile(r"\w+")
+
+
+def _words_query(q: str) -> SearchQuery:
+    """Whole words, stemmed (Russian and English) and as written (any language)."""
+    return SearchQuery(q, config="russian", search_type="websearch") | SearchQuery(
+        q, config="simple", search_type="websearch"
+    )
+
+
+def _prefix_query(q: str) -> SearchQuery | None:
+    """Every word as a prefix, for half-typed words ("logis" finds "logistics")."""
+    words = [word for word in _WORDS.findall(q.lower()) if len(word) >= 2][:8]
+    if not words:
+        return None
+    return SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
+    )
+
+
+def search_mode(q: str) -> str:
+    """Which step of the cascade answers `q`: whole words, else word prefixes, else the
+    trigram fallback that forgives typos. Each test is one index-backed EXISTS, and the
+    cheaper, more precise steps come first (PostgreSQL only)."""
+    q = clean_query(q)
+    if not q or not is_postgres():
+        return WORDS
+    if Organization.objects.filter(search_vector=_words_query(q)).exists():
+        return WORDS
+    prefix = _prefix_query(q)
+    if prefix is not None and Organization.objects.filter(search_vector=prefix).exists():
+        return PREFIX
+    return FUZZY
+
+
+def clean_query(q: str) -> str:
+    return " ".join(q.split())[:MAX_QUERY_LENGTH]
+
+
+def apply_search(
+    queryset: QuerySet[Organization], q: str, *, mode: str | None = None
+) -> QuerySet[Organization]:
     """Filter to matches of `q` and annotate `rank` (higher is better)."""
-    q = " ".join(q.split())[:MAX_QUERY_LENGTH]
+    q = clean_query(q)
     if not q:
         return queryset
     if is_postgres():
-        query = SearchQuery(q, config="russian", search_type="websearch") | SearchQuery(
-            q, config="simple", search_type="websearch"
-        )
+        mode = mode or search_mode(q)
+        query = _prefix_query(q) if mode == PREFIX else _words_query(q)
+        if mode in (WORDS, PREFIX) and query is not None:
+            return queryset.filter(search_vector=query).annotate(
+                rank=SearchRank(F("search_vector"), query)
+            )
         return queryset.filter(
-            Q(search_vector=query)
-            # `%>`: a word of the name is like the query (typos, partial words)...
-            | Q(name__trigram_word_similar=q)
+            # `%>`: a word of the name or the tags is like the query (a typo)...
+            Q(name__trigram_word_similar=q)
+            | Q(tags_text__trigram_word_similar=q)
             # ...`%`: the whole name is like the query (several words, one misspelt).
             | Q(name__trigram_similar=q)
-            | Q(tags_text__trigram_word_similar=q)
-        ).annotate(
-            rank=SearchRank(F("search_vector"), query)
-            + TrigramWordSimilarity(q, "name") * Value(0.5)
-            + TrigramWordSimilarity(q, "tags_text") * Value(0.2)
-        )
+        ).annotate(rank=TrigramWordSimilarity(q, "name"))
     terms = q.lower().split()
     for term in terms:
         queryset = queryset.filter(search_document__contains=term)
@@ -161,9 +208,11 @@ def apply_filters(
         queryset = queryset.filter(verified_at__isnull=not params.verified)
     if params.tags and skip != "tag":
         through = Organization.tags.through
+        ids = dict(Tag.objects.filter(slug__in=params.tags).values_list("slug", "pk"))
         for slug in params.tags:
+            # An unknown tag matches nothing (pk 0 never exists).
             queryset = queryset.filter(
-                Exists(through.objects.filter(organization_id=OuterRef("pk"), tag__slug=slug))
+                pk__in=through.objects.filter(tag_id=ids.get(slug, 0)).values("organization_id")
             )
     return queryset
 

@@ -1,11 +1,13 @@
 """Every read of members data, scoped to the user who asks (fetch and authorise in one call)."""
 
+import hashlib
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -27,10 +29,12 @@ from .models import (
     ShortlistEntry,
     Tag,
 )
-from .search import DirectoryParams, apply_filters, apply_ordering, apply_search
+from .search import DirectoryParams, apply_filters, apply_ordering, apply_search, search_mode
 from .tags import tag_normalize
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "members.active_organization"
+DIRECTORY_VERSION_KEY = "members:directory:version"
+FACET_CACHE_SECONDS = 600
 INVITATION_SALT = "members.invitation"
 FACET_TAG_LIMIT = 15
 
@@ -137,18 +141,39 @@ def organization_directory(
 ) -> QuerySet[Organization]:
     """The directory result for `params`: searched, filtered, ordered, tags prefetched."""
     base = Organization.objects.all() if queryset is None else queryset
-    found = apply_filters(apply_search(base, params.q), params)
+    found = apply_filters(apply_search(base, params.q, mode=search_mode(params.q)), params)
     return apply_ordering(found, params).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
 
 
+def directory_version() -> int:
+    """Bumped by every write that changes what the directory shows (see services)."""
+    return int(cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None) or 1)
+
+
 def organization_directory_facets(*, params: DirectoryParams) -> dict[str, Any]:
     """Counts for each filter value within the current result, each facet ignoring its own
-    filter (so choosing a kind still shows how many there are of the other kinds)."""
+    filter (so choosing a kind still shows how many there are of the other kinds).
+
+    Counting is the expensive part of a directory page on a big directory, so results are
+    cached until the directory changes (`directory_changed`) or for FACET_CACHE_SECONDS."""
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
+    key = f"members:facets:{directory_version()}:{digest}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _directory_facets(params)
+        cache.set(key, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
+def _directory_facets(params: DirectoryParams) -> dict[str, Any]:
+
+    mode = search_mode(params.q)
 
     def base(skip: str) -> QuerySet[Organization]:
-        return apply_filters(apply_search(Organization.objects.all(), params.q), params, skip=skip)
+        searched = apply_search(Organization.objects.all(), params.q, mode=mode)
+        return apply_filters(searched, params, skip=skip)
 
     kinds = {
         row["kind"]: row["n"]

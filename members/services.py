@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -36,6 +37,7 @@ from .models import (
 from .search import is_postgres, search_document_for, search_vector_expression
 from .selectors import (
     ACTIVE_ORGANIZATION_SESSION_KEY,
+    DIRECTORY_VERSION_KEY,
     invitation_token,
     is_moderator,
     membership_get,
@@ -109,6 +111,19 @@ def organization_reindex(*, organizations: QuerySet[Organization] | list[Organiz
         Organization.objects.filter(pk__in=[o.pk for o in organizations]).update(
             search_vector=search_vector_expression()
         )
+    directory_changed()
+
+
+def directory_changed() -> None:
+    """Forget cached facet counts once the current transaction commits."""
+
+    def bump() -> None:
+        try:
+            cache.incr(DIRECTORY_VERSION_KEY)
+        except ValueError:  # not set yet (or evicted): any new value will do
+            cache.set(DIRECTORY_VERSION_KEY, 2, timeout=None)
+
+    transaction.on_commit(bump)
 
 
 def _normalise_profile(organization: Organization) -> None:
@@ -220,6 +235,7 @@ def organization_verify(*, moderator: User, organization: Organization) -> Organ
         organization.verified_at = timezone.now()
         organization.verified_by = moderator
         organization.save(update_fields=["verified_at", "verified_by", "updated_at"])
+        directory_changed()
     return organization
 
 
@@ -230,6 +246,7 @@ def organization_unverify(*, moderator: User, organization: Organization) -> Org
     organization.verified_at = None
     organization.verified_by = None
     organization.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    directory_changed()
     return organization
 
 

@@ -80,7 +80,9 @@ def test_register_invite_accept_and_find(live_server, browser, tmp_path):
     page.click("text=Send invitation")
     expect(page.locator(".flash-success")).to_contain_text("colleague@tau.example")
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/members/invitations/\S+/", mail.outbox[0].body).group(0)
+    found = re.search(r"https?://\S+/members/invitations/\S+/", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(0)
 
     # The colleague opens the link, signs up from it and accepts.
     colleague = browser.new_context().new_page()
