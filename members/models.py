@@ -75,6 +75,20 @@ class Tag(models.Model):
         return self.name
 
 
+class SearchWord(models.Model):
+    """The words of all names and tags: the typo fallback corrects queries against this
+    small table (pg_trgm) instead of scanning every organisation. Kept by services."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class Organization(models.Model):
     """A member organisation of the ecosystem, with its public profile."""
 

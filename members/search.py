@@ -3,9 +3,10 @@
 PostgreSQL: one weighted `search_vector` per organisation (name A, tags B, tagline C,
 description D). The `russian` text-search configuration stems Cyrillic words with the
 Russian stemmer and ASCII words with the English one, so it serves both languages; a
-`simple` copy of the name keeps exact Kazakh (and any other) words findable. Typos and
-partial words fall back to pg_trgm word similarity on the name and the tags. Every
-operator used here is backed by a GIN index (see `POSTGRES_SEARCH_SQL`).
+`simple` copy of the name keeps exact Kazakh (and any other) words findable. A query runs
+a cascade (`search_plan`): whole words, else word prefixes, else typo correction of each
+word against `SearchWord` (the words of all names and tags) with pg_trgm. Every step is
+backed by a GIN index (see `POSTGRES_SEARCH_SQL`).
 
 SQLite (the embedded default): every term must occur in `search_document`, a lower-cased
 copy of the searchable text made by Python (so Cyrillic folds case correctly too).
@@ -18,7 +19,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
-    TrigramWordSimilarity,
+    TrigramSimilarity,
 )
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -26,7 +27,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 
-from .models import Organization, Tag
+from .models import Organization, SearchWord, Tag
 
 MAX_QUERY_LENGTH = 200
 
@@ -41,10 +42,8 @@ POSTGRES_SEARCH_SQL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS members_org_search_gin "
     "ON members_organization USING gin (search_vector)",
-    "CREATE INDEX IF NOT EXISTS members_org_name_trgm "
-    "ON members_organization USING gin (name gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS members_org_tags_trgm "
-    "ON members_organization USING gin (tags_text gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS members_searchword_trgm "
+    "ON members_searchword USING gin (word gin_trgm_ops)",
 )
 
 
@@ -65,6 +64,8 @@ def ensure_postgres_search_objects(conn: BaseDatabaseWrapper) -> None:
             for column in conn.introspection.get_table_description(cursor, "members_organization")
         }
         if not {"search_vector", "tags_text"} <= columns:
+            return
+        if "members_searchword" not in conn.introspection.table_names(cursor):
             return
         for statement in POSTGRES_SEARCH_SQL:
             cursor.execute(statement)
@@ -141,19 +142,55 @@ def _prefix_query(q: str) -> SearchQuery | None:
     )
 
 
-def search_mode(q: str) -> str:
+@dataclass(frozen=True)
+class SearchPlan:
+    mode: str
+    text: str  # the query to run: for FUZZY, the corrected words
+
+
+def search_plan(q: str) -> SearchPlan:
     """Which step of the cascade answers `q`: whole words, else word prefixes, else the
-    trigram fallback that forgives typos. Each test is one index-backed EXISTS, and the
-    cheaper, more precise steps come first (PostgreSQL only)."""
+    typo fallback (each word replaced by the most similar known word, pg_trgm). Each test
+    is one index-backed query; the cheaper, more precise steps come first."""
     q = clean_query(q)
     if not q or not is_postgres():
-        return WORDS
+        return SearchPlan(WORDS, q)
     if Organization.objects.filter(search_vector=_words_query(q)).exists():
-        return WORDS
+        return SearchPlan(WORDS, q)
     prefix = _prefix_query(q)
     if prefix is not None and Organization.objects.filter(search_vector=prefix).exists():
-        return PREFIX
-    return FUZZY
+        return SearchPlan(PREFIX, q)
+    corrected = _correct_typos(q)
+    if corrected != q.lower():
+        return SearchPlan(FUZZY, corrected)
+    return SearchPlan(WORDS, q)
+
+
+def _correct_typos(q: str) -> str:
+    words = _WORDS.findall(q.lower())[:6]
+    fixed = []
+    for word in words:
+        best = None
+        if len(word) >= 3:
+            best = (
+                SearchWord.objects.filter(word__trigram_similar=word)
+                .annotate(similarity=TrigramSimilarity("word", word))
+                .order_by("-similarity", "word")
+                .values_list("word", flat=True)
+                .first()
+            )
+        fixed.append(best or word)
+    return " ".join(fixed)
+
+
+def words_of(*texts: str) -> set[str]:
+    """The words worth correcting towards: three letters or more, not just digits."""
+    return {
+        word[:100]
+        for text in texts
+        for word in _WORDS.findall(text.lower())
+        if len(word) >= 3 and not word.isdigit()
+    }
 
 
 def clean_query(q: str) -> str:
@@ -161,26 +198,20 @@ def clean_query(q: str) -> str:
 
 
 def apply_search(
-    queryset: QuerySet[Organization], q: str, *, mode: str | None = None
+    queryset: QuerySet[Organization], q: str, *, plan: SearchPlan | None = None
 ) -> QuerySet[Organization]:
     """Filter to matches of `q` and annotate `rank` (higher is better)."""
     q = clean_query(q)
     if not q:
         return queryset
     if is_postgres():
-        mode = mode or search_mode(q)
-        query = _prefix_query(q) if mode == PREFIX else _words_query(q)
-        if mode in (WORDS, PREFIX) and query is not None:
-            return queryset.filter(search_vector=query).annotate(
-                rank=SearchRank(F("search_vector"), query)
-            )
-        return queryset.filter(
-            # `%>`: a word of the name or the tags is like the query (a typo)...
-            Q(name__trigram_word_similar=q)
-            | Q(tags_text__trigram_word_similar=q)
-            # ...`%`: the whole name is like the query (several words, one misspelt).
-            | Q(name__trigram_similar=q)
-        ).annotate(rank=TrigramWordSimilarity(q, "name"))
+        plan = plan or search_plan(q)
+        query = _prefix_query(plan.text) if plan.mode == PREFIX else _words_query(plan.text)
+        if query is None:
+            return queryset.none()
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
     terms = q.lower().split()
     for term in terms:
         queryset = queryset.filter(search_document__contains=term)

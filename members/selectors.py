@@ -29,7 +29,7 @@ from .models import (
     ShortlistEntry,
     Tag,
 )
-from .search import DirectoryParams, apply_filters, apply_ordering, apply_search, search_mode
+from .search import DirectoryParams, apply_filters, apply_ordering, apply_search, search_plan
 from .tags import tag_normalize
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "members.active_organization"
@@ -141,7 +141,7 @@ def organization_directory(
 ) -> QuerySet[Organization]:
     """The directory result for `params`: searched, filtered, ordered, tags prefetched."""
     base = Organization.objects.all() if queryset is None else queryset
-    found = apply_filters(apply_search(base, params.q, mode=search_mode(params.q)), params)
+    found = apply_filters(apply_search(base, params.q, plan=search_plan(params.q)), params)
     return apply_ordering(found, params).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
@@ -169,10 +169,10 @@ def organization_directory_facets(*, params: DirectoryParams) -> dict[str, Any]:
 
 def _directory_facets(params: DirectoryParams) -> dict[str, Any]:
 
-    mode = search_mode(params.q)
+    plan = search_plan(params.q)
 
     def base(skip: str) -> QuerySet[Organization]:
-        searched = apply_search(Organization.objects.all(), params.q, mode=mode)
+        searched = apply_search(Organization.objects.all(), params.q, plan=plan)
         return apply_filters(searched, params, skip=skip)
 
     kinds = {

@@ -30,11 +30,12 @@ from .models import (
     Organization,
     RequestStatus,
     Role,
+    SearchWord,
     Shortlist,
     ShortlistEntry,
     Tag,
 )
-from .search import is_postgres, search_document_for, search_vector_expression
+from .search import is_postgres, search_document_for, search_vector_expression, words_of
 from .selectors import (
     ACTIVE_ORGANIZATION_SESSION_KEY,
     DIRECTORY_VERSION_KEY,
@@ -100,8 +101,10 @@ def organization_reindex(*, organizations: QuerySet[Organization] | list[Organiz
     """Refresh the denormalised search text of these organisations (and, on PostgreSQL,
     their weighted search vector). Called by every service that changes searchable text."""
     organizations = list(organizations)
+    words: set[str] = set()
     for organization in organizations:
         names = sorted(tag.name for tag in organization.tags.all())
+        words |= words_of(organization.name, " ".join(names))
         organization.tags_text = " ".join(names)
         organization.search_document = search_document_for(organization)
         Organization.objects.filter(pk=organization.pk).update(
@@ -110,6 +113,9 @@ def organization_reindex(*, organizations: QuerySet[Organization] | list[Organiz
     if is_postgres() and organizations:
         Organization.objects.filter(pk__in=[o.pk for o in organizations]).update(
             search_vector=search_vector_expression()
+        )
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
         )
     directory_changed()
 

@@ -19,33 +19,32 @@ class PostgresOnlyTrigramExtension(TrigramExtension):
 
 
 INDEXES = (
-    ("members_org_search_gin", "search_vector"),
-    ("members_org_name_trgm", "name gin_trgm_ops"),
-    ("members_org_tags_trgm", "tags_text gin_trgm_ops"),
+    ("members_org_search_gin", "members_organization", "search_vector"),
+    ("members_searchword_trgm", "members_searchword", "word gin_trgm_ops"),
 )
 
 
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, column in INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON members_organization USING gin ({column})"
-        )
+    for name, table, column in INDEXES:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column})")
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, _column in INDEXES:
+    for name, _table, _column in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def fill_search_columns(apps, schema_editor):
     # Organisations created before this migration get their search text now.
-    from members.search import search_vector_expression
+    from members.search import search_vector_expression, words_of
 
     Organization = apps.get_model("members", "Organization")
+    SearchWord = apps.get_model("members", "SearchWord")
+    words = set()
     for organization in Organization.objects.prefetch_related("tags").iterator(chunk_size=500):
         tags_text = " ".join(sorted(tag.name for tag in organization.tags.all()))
         parts = [organization.name, tags_text, organization.tagline, organization.description]
@@ -55,6 +54,10 @@ def fill_search_columns(apps, schema_editor):
         Organization.objects.filter(pk=organization.pk).update(
             tags_text=tags_text, search_document=document
         )
+        words |= words_of(organization.name, tags_text)
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
+    )
     if schema_editor.connection.vendor == "postgresql":
         Organization.objects.update(search_vector=search_vector_expression())
 

@@ -157,11 +157,19 @@ class TestPostgresSearch:
 
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'members_organization'"
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'members_%%'"
             )
-            indexes = {row[0] for row in cursor.fetchall()}
-        assert {
-            "members_org_search_gin",
-            "members_org_name_trgm",
-            "members_org_tags_trgm",
-        } <= indexes
+            indexes = dict(cursor.fetchall())
+        assert "USING gin (search_vector)" in indexes["members_org_search_gin"]
+        assert "gin_trgm_ops" in indexes["members_searchword_trgm"]
+
+    def test_the_cascade_picks_the_cheapest_step_that_matches(self, directory):
+        from members.search import FUZZY, PREFIX, WORDS, search_plan
+
+        assert search_plan("sensors").mode == WORDS
+        assert search_plan("airsen").mode == PREFIX
+        plan = search_plan("Satbaev Univrsity")
+        assert plan.mode == FUZZY
+        assert plan.text == "satbayev university"
+        assert search_plan("zzyzx qwrtp").mode == WORDS  # nothing to correct towards
+        assert names(DirectoryParams(q="zzyzx qwrtp")) == []
