@@ -155,15 +155,30 @@ def search_plan(q: str) -> SearchPlan:
     q = clean_query(q)
     if not q or not is_postgres():
         return SearchPlan(WORDS, q)
-    if Organization.objects.filter(search_vector=_words_query(q)).exists():
+    if _any_match(_words_query(q)):
         return SearchPlan(WORDS, q)
     prefix = _prefix_query(q)
-    if prefix is not None and Organization.objects.filter(search_vector=prefix).exists():
+    if prefix is not None and _any_match(prefix):
         return SearchPlan(PREFIX, q)
     corrected = _correct_typos(q)
     if corrected != q.lower():
         return SearchPlan(FUZZY, corrected)
     return SearchPlan(WORDS, q)
+
+
+def _any_match(query: SearchQuery) -> bool:
+    """Does any organisation match? `.exists()` asks for a fast start, for which PostgreSQL
+    picks a sequential scan that reads the whole table when nothing matches (about 60 ms at
+    100,000 rows). A MATERIALIZED CTE is planned on its own, with the GIN index, and EXISTS
+    still stops at its first row (0.1-2 ms)."""
+    inner = Organization.objects.filter(search_vector=query).order_by().values("pk")
+    sql, params = inner.query.sql_with_params()
+    # The SQL is the ORM's own, with the query text as a bound parameter.
+    statement = f"WITH matches AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM matches)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _correct_typos(q: str) -> str:
