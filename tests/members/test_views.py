@@ -492,3 +492,15 @@ class TestSwitcherAndShortlists:
         client = client_for(team.member)
         with django_assert_max_num_queries(8):
             assert client.get("/members/shortlists/").status_code == 200
+
+
+class TestTranslations:
+    @pytest.mark.parametrize(
+        ("language", "heading", "kind"),
+        [("ru", "Каталог участников", "Стартап"), ("kk", "Қатысушылар каталогы", "Стартап")],
+    )
+    def test_directory_speaks_russian_and_kazakh(self, client, team, language, heading, kind):
+        client.cookies["django_language"] = language
+        html = client.get("/members/").content.decode()
+        assert heading in html
+        assert kind in html
