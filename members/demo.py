@@ -251,6 +251,12 @@ TAGS: dict[str, list[str]] = {
 }
 
 # Extra members so that the directory has something to filter: (name, kind, tags, tagline).
+EXTRA_SLUGS = [
+    "tau-robotics", "alatau-data", "qazaq-nlp", "zhasyl-qala", "energy-institute",
+    "orbita-space-lab", "fintech-hub-almaty", "medeu-biotech", "kazakh-gaming-studio",
+    "digital-bridge-capital", "almaty-water-lab", "securenet-kz", "agrosense",
+    "mountain-tourism-tech", "kod-it-school", "almaty-fab-lab",
+]  # fmt: skip
 EXTRA: list[tuple[str, str, list[str], str]] = [
     (
         "Тау Роботикс",  # noqa: RUF001
@@ -378,10 +384,10 @@ def seed(users: dict[str, User]) -> list[Organization]:
     organizations = []
     rows = [(slug, *row) for slug, row in ORGANIZATIONS.items()]
     rows += [
-        (f"demo-{i + 1:02d}", name, kind, list(District)[i % len(District)], tagline, None)
+        (EXTRA_SLUGS[i], name, kind, list(District)[i % len(District)], tagline, None)
         for i, (name, kind, _tags, tagline) in enumerate(EXTRA)
     ]
-    extra_tags = {f"demo-{i + 1:02d}": tags for i, (_n, _k, tags, _t) in enumerate(EXTRA)}
+    extra_tags = {EXTRA_SLUGS[i]: tags for i, (_n, _k, tags, _t) in enumerate(EXTRA)}
     for n, (slug, name, kind, district, tagline, owner_key) in enumerate(rows, start=1):
         organization, created = Organization.objects.get_or_create(
             slug=slug,

@@ -89,6 +89,10 @@ class DirectoryParams:
         return ORDERING_RELEVANCE if self.q else ORDERING_NAME
 
     @property
+    def has_facet_filters(self) -> bool:
+        return bool(self.kinds or self.tags or self.districts or self.verified is not None)
+
+    @property
     def is_filtered(self) -> bool:
         return bool(
             self.q or self.kinds or self.tags or self.districts or self.verified is not None
