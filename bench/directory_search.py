@@ -35,7 +35,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from members.models import District, Organization, OrganizationKind, SearchWord, Tag  # noqa: E402
-from members.search import DirectoryParams, search_vector_expression  # noqa: E402
+from members.search import DirectoryParams, search_plan, search_vector_expression  # noqa: E402
 from members.selectors import _directory_facets, organization_directory  # noqa: E402
 
 settings.DEBUG = False  # do not keep every query in memory
@@ -194,7 +194,7 @@ def first_page(params: DirectoryParams) -> Callable[[], object]:
 
 def facets(params: DirectoryParams) -> Callable[[], object]:
     # The uncached computation: a page pays it once per directory change and query.
-    return lambda: _directory_facets(params)
+    return lambda: _directory_facets(params, search_plan(params.q))
 
 
 def p(samples: list[float], q: int) -> float:

@@ -29,7 +29,14 @@ from .models import (
     ShortlistEntry,
     Tag,
 )
-from .search import DirectoryParams, apply_filters, apply_ordering, apply_search, search_plan
+from .search import (
+    DirectoryParams,
+    SearchPlan,
+    apply_filters,
+    apply_ordering,
+    apply_search,
+    search_plan,
+)
 from .tags import tag_normalize
 
 ACTIVE_ORGANIZATION_SESSION_KEY = "members.active_organization"
@@ -137,11 +144,16 @@ def organization_team(*, user: User | Any, organization: Organization) -> QueryS
 
 
 def organization_directory(
-    *, params: DirectoryParams, queryset: QuerySet[Organization] | None = None
+    *,
+    params: DirectoryParams,
+    queryset: QuerySet[Organization] | None = None,
+    plan: SearchPlan | None = None,
 ) -> QuerySet[Organization]:
-    """The directory result for `params`: searched, filtered, ordered, tags prefetched."""
+    """The directory result for `params`: searched, filtered, ordered, tags prefetched.
+    Pass the `plan` from `search_plan(params.q)` to share it with the facet counts."""
     base = Organization.objects.all() if queryset is None else queryset
-    found = apply_filters(apply_search(base, params.q, plan=search_plan(params.q)), params)
+    plan = plan or search_plan(params.q)
+    found = apply_filters(apply_search(base, params.q, plan=plan), params)
     return apply_ordering(found, params).prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
@@ -152,7 +164,9 @@ def directory_version() -> int:
     return int(cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None) or 1)
 
 
-def organization_directory_facets(*, params: DirectoryParams) -> dict[str, Any]:
+def organization_directory_facets(
+    *, params: DirectoryParams, plan: SearchPlan | None = None
+) -> dict[str, Any]:
     """Counts for each filter value within the current result, each facet ignoring its own
     filter (so choosing a kind still shows how many there are of the other kinds).
 
@@ -162,14 +176,12 @@ def organization_directory_facets(*, params: DirectoryParams) -> dict[str, Any]:
     key = f"members:facets:{directory_version()}:{digest}"
     facets = cache.get(key)
     if facets is None:
-        facets = _directory_facets(params)
+        facets = _directory_facets(params, plan or search_plan(params.q))
         cache.set(key, facets, FACET_CACHE_SECONDS)
     return facets
 
 
-def _directory_facets(params: DirectoryParams) -> dict[str, Any]:
-
-    plan = search_plan(params.q)
+def _directory_facets(params: DirectoryParams, plan: SearchPlan) -> dict[str, Any]:
 
     def base(skip: str) -> QuerySet[Organization]:
         searched = apply_search(Organization.objects.all(), params.q, plan=plan)

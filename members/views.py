@@ -34,7 +34,7 @@ from .forms import (
     ShortlistNoteForm,
 )
 from .models import Invitation, Membership, Organization
-from .search import DirectoryParams
+from .search import DirectoryParams, search_plan
 
 DIRECTORY_PAGE_SIZE = 24
 ViewFunc = Callable[..., HttpResponse]
@@ -91,13 +91,14 @@ def _query_without_page(request: HttpRequest) -> str:
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = DirectoryFilter(request.GET or None, queryset=Organization.objects.all())
     params = filterset.params() if request.GET else DirectoryParams()
-    organizations = selectors.organization_directory(params=params)
+    plan = search_plan(params.q)
+    organizations = selectors.organization_directory(params=params, plan=plan)
     page = Paginator(organizations, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": filterset.form,
         "params": params,
         "page": page,
-        "facets": selectors.organization_directory_facets(params=params),
+        "facets": selectors.organization_directory_facets(params=params, plan=plan),
         "query": _query_without_page(request),
     }
     if request.htmx and request.htmx.target == "directory-body":  # type: ignore[attr-defined]
