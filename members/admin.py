@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     actions = ["verify", "unverify"]
     list_select_related = ["verified_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(boolean=True, description=_("verified"), ordering="verified_at")
     def is_verified(self, organization: Organization) -> bool:

@@ -1,6 +1,7 @@
 """Every write to members data. Keyword-only, transactional, validated before saving;
 emails leave through Celery only after the transaction commits."""
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -46,6 +47,8 @@ from .selectors import (
 )
 from .tags import tag_parse, tag_slug
 from .validators import RESERVED_SLUGS
+
+MAX_INVITATIONS_PER_DAY = 100
 
 # Fields of the public profile that owners and admins may change.
 PROFILE_FIELDS = (
@@ -412,6 +415,17 @@ def invitation_create(
         acting = membership_require_manager(user=actor, organization=organization)
         if role == Role.OWNER and acting.role != Role.OWNER:
             raise PermissionDenied(_("Only owners can invite another owner."))
+        # The site sends these emails in the organisation's name: keep it from spamming.
+        since = timezone.now() - timedelta(days=1)
+        if (
+            Invitation.objects.filter(organization=organization, created_at__gte=since).count()
+            >= MAX_INVITATIONS_PER_DAY
+        ):
+            raise ValidationError(
+                _("An organisation can send at most %(n)d invitations a day. Try again tomorrow.")
+                % {"n": MAX_INVITATIONS_PER_DAY},
+                code="too_many_invitations",
+            )
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise ValidationError(
             {"email": _("This person is already a member of the organisation.")},

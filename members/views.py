@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -105,7 +106,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         response = render(request, "members/_directory_body.html", context)
     else:
         response = render(request, "members/directory.html", context)
-    response["Vary"] = "HX-Request, HX-Target, Cookie, Accept-Language"
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
 

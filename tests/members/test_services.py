@@ -303,6 +303,17 @@ class TestInvitations:
         first.refresh_from_db()
         assert first.status == RequestStatus.REVOKED
 
+    def test_daily_invitation_limit(self, team, monkeypatch):
+        monkeypatch.setattr(services, "MAX_INVITATIONS_PER_DAY", 2)
+        for n in range(2):
+            services.invitation_create(
+                actor=team.owner, organization=team.organization, email=f"p{n}@example.com"
+            )
+        with pytest.raises(ValidationError):
+            services.invitation_create(
+                actor=team.owner, organization=team.organization, email="p3@example.com"
+            )
+
     def test_existing_member_cannot_be_invited(self, team):
         with pytest.raises(ValidationError):
             services.invitation_create(
