@@ -167,8 +167,9 @@ def directory_version() -> int:
 def organization_directory_facets(
     *, params: DirectoryParams, plan: SearchPlan | None = None
 ) -> dict[str, Any]:
-    """Counts for each filter value within the current result, each facet ignoring its own
-    filter (so choosing a kind still shows how many there are of the other kinds).
+    """Counts for each filter value. Kinds, districts and verified ignore their own filter
+    (choosing a kind still shows how many there are of the other kinds); tags, which
+    narrow with every tick, count within the current result.
 
     Counting is the expensive part of a directory page on a big directory, so results are
     cached until the directory changes (`directory_changed`) or for FACET_CACHE_SECONDS."""
@@ -199,8 +200,10 @@ def _directory_facets(params: DirectoryParams, plan: SearchPlan) -> dict[str, An
         yes=Count("id", filter=Q(verified_at__isnull=False)),
         no=Count("id", filter=Q(verified_at__isnull=True)),
     )
+    # Tags combine with AND (each one narrows the result), so their counts are taken
+    # within the current result: a count is what ticking that tag would leave.
     tag_rows = list(
-        Tag.objects.filter(organizations__in=base("tag").order_by().values("pk"))
+        Tag.objects.filter(organizations__in=base("").order_by().values("pk"))
         .values("slug", "name")
         .annotate(n=Count("organizations"))
         .order_by("-n", "name")[:FACET_TAG_LIMIT]

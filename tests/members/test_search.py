@@ -103,6 +103,13 @@ def test_facets_count_each_dimension_without_its_own_filter(directory):
     assert tags == {"air-quality": 1, "sensors": 1}
 
 
+def test_tag_counts_are_within_the_current_result(directory):
+    facets = selectors.organization_directory_facets(params=DirectoryParams(tags=("geology",)))
+    tags = {item["value"]: item["count"] for item in facets["tags"]}
+    # Both geology organisations are counted; "gis" narrows them to one.
+    assert tags == {"geology": 2, "engineering": 1, "gis": 1}
+
+
 def test_chosen_tag_stays_in_the_facets(directory):
     facets = selectors.organization_directory_facets(
         params=DirectoryParams(q="Institute-that-does-not-exist", tags=("gis",))
