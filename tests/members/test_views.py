@@ -505,3 +505,64 @@ class TestTranslations:
         html = client.get("/members/").content.decode()
         assert heading in html
         assert kind in html
+
+
+class TestRemainingPermissions:
+    @expect({"anonymous": 302, "outsider": 200, "member": 200, "moderator": 200})
+    def test_join_page(self, client_for, team, who, status):
+        response = login(client_for, team, who).get(f"/members/{team.organization.slug}/join/")
+        assert response.status_code == status
+
+    @expect(
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "member": 403,
+            "admin": 302,
+            "owner": 302,
+            "moderator": 403,
+        }
+    )
+    def test_revoke_invitation(self, client_for, team, who, status):
+        invitation = services.invitation_create(
+            actor=team.owner, organization=team.organization, email="x@example.com"
+        )
+        url = f"/members/{team.organization.slug}/team/invitations/{invitation.pk}/revoke/"
+        assert login(client_for, team, who).post(url).status_code == status
+        invitation.refresh_from_db()
+        assert (invitation.status == "revoked") == (status == 302 and who != "anonymous")
+
+    @expect(
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "member": 200,
+            "admin": 200,
+            "owner": 200,
+            "moderator": 404,
+        }
+    )
+    def test_shared_shortlist_pages(self, client_for, team, who, status):
+        shortlist = services.shortlist_create(owner=team.member, name="L", team=team.organization)
+        target = OrganizationFactory.create()
+        services.shortlist_add(actor=team.member, shortlist=shortlist, organization=target)
+        client = login(client_for, team, who)
+        assert client.get(f"/members/shortlists/{shortlist.pk}/").status_code == status
+        assert client.get(f"/members/shortlists/{shortlist.pk}/export.csv").status_code == status
+        note = client.post(
+            f"/members/shortlists/{shortlist.pk}/entries/{target.slug}/", {"note": "n"}
+        )
+        assert note.status_code == (302 if status == 200 else status)
+
+    @expect({"anonymous": 302, "outsider": 404, "admin": 403, "moderator": 404})
+    def test_only_the_author_deletes_a_shortlist(self, client_for, team, who, status):
+        shortlist = services.shortlist_create(owner=team.member, name="L", team=team.organization)
+        response = login(client_for, team, who).post(f"/members/shortlists/{shortlist.pk}/delete/")
+        assert response.status_code == status
+        assert shortlist.__class__.objects.filter(pk=shortlist.pk).exists()
+
+    def test_membership_settings_need_membership(self, client_for, team):
+        response = client_for(team.outsider).post(
+            f"/members/{team.organization.slug}/team/settings/", {"title": "x"}
+        )
+        assert response.status_code == 403
