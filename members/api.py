@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -298,6 +298,42 @@ class OrganizationVerifyApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(slug=slug)
         services.organization_unverify(moderator=_user(request), organization=organization)
         return Response(OrganizationDetailOutput(organization, context={"request": request}).data)
+
+
+class OrganizationLogoApi(generics.GenericAPIView):
+    """Owners and admins upload (PUT, multipart `logo`) or remove (DELETE) the logo."""
+
+    serializer_class = OrganizationDetailOutput
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.MultiPartParser]
+
+    class LogoInput(serializers.Serializer):
+        logo = serializers.FileField()
+
+    @extend_schema(request={"multipart/form-data": LogoInput}, responses=OrganizationDetailOutput)
+    def put(self, request: Request, slug: str) -> Response:
+        organization, _membership = selectors.organization_get_for_manager(
+            user=request.user, slug=slug
+        )
+        serializer = self.LogoInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.organization_set_logo(
+                actor=_user(request),
+                organization=organization,
+                upload=serializer.validated_data["logo"],
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"logo": exc.messages}) from exc
+        return Response(OrganizationDetailOutput(organization, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, slug: str) -> Response:
+        organization, _membership = selectors.organization_get_for_manager(
+            user=request.user, slug=slug
+        )
+        services.organization_remove_logo(actor=_user(request), organization=organization)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Team -------------------------------------------------------------------------------
@@ -676,6 +712,9 @@ class TagSuggestApi(generics.GenericAPIView):
 urlpatterns = [
     path("organizations/", OrganizationListCreateApi.as_view(), name="organization-list"),
     path("organizations/<slug:slug>/", OrganizationDetailApi.as_view(), name="organization-detail"),
+    path(
+        "organizations/<slug:slug>/logo/", OrganizationLogoApi.as_view(), name="organization-logo"
+    ),
     path(
         "organizations/<slug:slug>/verify/",
         OrganizationVerifyApi.as_view(),

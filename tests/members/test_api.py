@@ -147,6 +147,52 @@ class TestOrganizationDetail:
         assert response.status_code == 400
 
 
+class TestLogoApi:
+    @expect(
+        {
+            "anonymous": 403,
+            "outsider": 403,
+            "member": 403,
+            "admin": 200,
+            "owner": 200,
+            "moderator": 403,
+        }
+    )
+    def test_upload(self, api_client_for, team, who, status):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from .conftest import image_bytes
+
+        upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
+        response = api_client_for(team.who(who)).put(
+            f"{API}/organizations/{team.organization.slug}/logo/",
+            {"logo": upload},
+            format="multipart",
+        )
+        assert response.status_code == status
+        if status == 200:
+            assert response.json()["logo"].endswith(".webp")
+
+    def test_bad_file_is_a_400_naming_the_field(self, api_client_for, team):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("logo.png", b"<svg/>", content_type="image/png")
+        response = api_client_for(team.owner).put(
+            f"{API}/organizations/{team.organization.slug}/logo/",
+            {"logo": upload},
+            format="multipart",
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["attr"] == "logo"
+        team.organization.refresh_from_db()
+        assert not team.organization.logo
+
+    def test_remove(self, api_client_for, team):
+        url = f"{API}/organizations/{team.organization.slug}/logo/"
+        assert api_client_for(team.member).delete(url).status_code == 403
+        assert api_client_for(team.owner).delete(url).status_code == 204
+
+
 class TestMembers:
     def test_public_list_hides_private_members(self, api_client_for, team):
         Membership.objects.filter(user=team.member).update(is_public=False)
