@@ -4,16 +4,34 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Invitation, JoinRequest, Membership, Organization, Shortlist, Tag
+from .models import Invitation, JoinRequest, Membership, Organization, Role, Shortlist, Tag
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    """The admin obeys the team rule too: an organisation that has members keeps an owner."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if kept and not any(data.get("role") == Role.OWNER for data in kept):
+            raise ValidationError(
+                _("Keep at least one owner: transfer ownership before removing the last one.")
+            )
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "role", "title", "is_public", "created_at"]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -164,7 +164,15 @@ def organization_create(
     tag_names = tag_parse(tags or [])
     _normalise_profile(organization)
     organization.full_clean()
-    organization.save()
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:
+        # Someone registered the same slug or BIN between the check and the insert.
+        raise ValidationError(
+            _("This organisation was registered a moment ago. Please check the directory."),
+            code="duplicate",
+        ) from exc
     organization.tags.set(_tags_get_or_create(tag_names))
     Membership.objects.create(user=creator, organization=organization, role=Role.OWNER)
     organization_reindex(organizations=[organization])

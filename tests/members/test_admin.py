@@ -25,6 +25,35 @@ def test_admin_pages_load(admin_client, team):
         assert admin_client.get(url).status_code == 200, url
 
 
+def test_admin_cannot_remove_the_last_owner(admin_client, team):
+    from members.models import Membership
+
+    organization = team.organization
+    memberships = list(organization.memberships.order_by("pk"))
+    data = {
+        "name": organization.name,
+        "slug": organization.slug,
+        "kind": organization.kind,
+        "languages": "[]",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(len(memberships)),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for i, membership in enumerate(memberships):
+        data |= {
+            f"memberships-{i}-id": str(membership.pk),
+            f"memberships-{i}-organization": str(organization.pk),
+            f"memberships-{i}-user": str(membership.user_id),
+            f"memberships-{i}-role": "member",
+            f"memberships-{i}-is_public": "on",
+        }
+    response = admin_client.post(f"/admin/members/organization/{organization.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Keep at least one owner" in response.content.decode()
+    assert Membership.objects.filter(organization=organization, role="owner").count() == 1
+
+
 def test_admin_bulk_verify_needs_a_bin(admin_client, team):
     other = Organization.objects.create(
         name="With BIN", slug="with-bin", kind="ngo", bin=make_bin()
