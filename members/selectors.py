@@ -1,12 +1,56 @@
+"""Every read of members data, scoped to the user who asks (fetch and authorise in one call)."""
+
+import hashlib
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.sessions.backends.base import SessionBase
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Membership, Organization, OrganizationKind
+from .models import (
+    District,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organization,
+    OrganizationKind,
+    RequestStatus,
+    Role,
+    Shortlist,
+    ShortlistEntry,
+    Tag,
+)
+from .search import (
+    DirectoryParams,
+    SearchPlan,
+    apply_filters,
+    apply_ordering,
+    apply_search,
+    search_plan,
+)
+from .tags import tag_normalize
+
+ACTIVE_ORGANIZATION_SESSION_KEY = "members.active_organization"
+DIRECTORY_VERSION_KEY = "members:directory:version"
+FACET_CACHE_SECONDS = 600
+INVITATION_SALT = "members.invitation"
+FACET_TAG_LIMIT = 15
+
+
+def is_moderator(user: User | Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff)
+
+
+# --- Memberships ------------------------------------------------------------------------
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -18,8 +62,185 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def membership_get(*, user: User | Any, organization: Organization) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, organization=organization).first()
+
+
+def membership_get_active(*, user: User | Any, request_session: SessionBase) -> Membership | None:
+    """The membership the user currently acts for (posting, proposing, messaging).
+
+    The choice lives in the session (`membership_set_active`); a stale or missing choice
+    falls back to the user's first organisation by name. None for anonymous users and for
+    users without any organisation. Always re-checked against the database, so a user who
+    was removed from an organisation can never act for it.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return membership_pick_active(
+        memberships=list(membership_list_for_user(user=user)), request_session=request_session
+    )
+
+
+def membership_pick_active(
+    *, memberships: list[Membership], request_session: SessionBase
+) -> Membership | None:
+    """The session's choice among `memberships` (the user's own), else the first one."""
+    if not memberships:
+        return None
+    chosen = request_session.get(ACTIVE_ORGANIZATION_SESSION_KEY)
+    for membership in memberships:
+        if membership.organization_id == chosen:
+            return membership
+    return memberships[0]
+
+
+def membership_require_manager(*, user: User | Any, organization: Organization) -> Membership:
+    """The caller's owner/admin membership, or PermissionDenied."""
+    membership = membership_get(user=user, organization=organization)
+    if membership is None or not membership.can_manage:
+        raise PermissionDenied(_("Only the organisation's owners and admins can do this."))
+    return membership
+
+
+# --- Organisations ----------------------------------------------------------------------
+
+
 def organization_list_newest(*, limit: int = 6) -> QuerySet[Organization]:
-    return Organization.objects.order_by("-created_at")[:limit]
+    return Organization.objects.prefetch_related("tags").order_by("-created_at")[:limit]
+
+
+def organization_get_public(*, slug: str) -> Organization:
+    try:
+        return Organization.objects.prefetch_related("tags").get(slug=slug)
+    except Organization.DoesNotExist as exc:
+        raise Http404(_("No organisation lives at this address.")) from exc
+
+
+def organization_get_for_manager(*, user: User | Any, slug: str) -> tuple[Organization, Membership]:
+    organization = organization_get_public(slug=slug)
+    return organization, membership_require_manager(user=user, organization=organization)
+
+
+def organization_team(*, user: User | Any, organization: Organization) -> QuerySet[Membership]:
+    """Members of the organisation as `user` may see them: colleagues and moderators see the
+    whole team, everyone else only those who chose to be public."""
+    team = Membership.objects.filter(organization=organization).select_related("user")
+    can_see_all = is_moderator(user) or (
+        getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(user=user, organization=organization).exists()
+    )
+    if not can_see_all:
+        team = team.filter(is_public=True, user__is_active=True)
+    order = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
+    return team.order_by(
+        Case(
+            *(When(role=role, then=Value(rank)) for role, rank in order.items()),
+            output_field=IntegerField(),
+        ),
+        "user__name",
+    )
+
+
+def organization_directory(
+    *,
+    params: DirectoryParams,
+    queryset: QuerySet[Organization] | None = None,
+    plan: SearchPlan | None = None,
+) -> QuerySet[Organization]:
+    """The directory result for `params`: searched, filtered, ordered, tags prefetched.
+    Pass the `plan` from `search_plan(params.q)` to share it with the facet counts."""
+    base = Organization.objects.all() if queryset is None else queryset
+    plan = plan or search_plan(params.q)
+    found = apply_filters(apply_search(base, params.q, plan=plan), params)
+    return apply_ordering(found, params).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    )
+
+
+def directory_version() -> int:
+    """Bumped by every write that changes what the directory shows (see services)."""
+    return int(cache.get_or_set(DIRECTORY_VERSION_KEY, 1, timeout=None) or 1)
+
+
+def organization_directory_facets(
+    *, params: DirectoryParams, plan: SearchPlan | None = None
+) -> dict[str, Any]:
+    """Counts for each filter value. Kinds, districts and verified ignore their own filter
+    (choosing a kind still shows how many there are of the other kinds); tags, which
+    narrow with every tick, count within the current result.
+
+    Counting is the expensive part of a directory page on a big directory, so results are
+    cached until the directory changes (`directory_changed`) or for FACET_CACHE_SECONDS."""
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
+    key = f"members:facets:{directory_version()}:{digest}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _directory_facets(params, plan or search_plan(params.q))
+        cache.set(key, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
+def _directory_facets(params: DirectoryParams, plan: SearchPlan) -> dict[str, Any]:
+
+    def base(skip: str) -> QuerySet[Organization]:
+        searched = apply_search(Organization.objects.all(), params.q, plan=plan)
+        return apply_filters(searched, params, skip=skip)
+
+    kinds = {
+        row["kind"]: row["n"]
+        for row in base("kind").values("kind").annotate(n=Count("id")).order_by()
+    }
+    districts = {
+        row["district"]: row["n"]
+        for row in base("district").values("district").annotate(n=Count("id")).order_by()
+    }
+    verified = base("verified").aggregate(
+        yes=Count("id", filter=Q(verified_at__isnull=False)),
+        no=Count("id", filter=Q(verified_at__isnull=True)),
+    )
+    # Tags combine with AND (each one narrows the result), so their counts are taken
+    # within the current result: a count is what ticking that tag would leave.
+    tag_rows = list(
+        Tag.objects.filter(organizations__in=base("").order_by().values("pk"))
+        .values("slug", "name")
+        .annotate(n=Count("organizations"))
+        .order_by("-n", "name")[:FACET_TAG_LIMIT]
+    )
+    shown = {row["slug"] for row in tag_rows}
+    missing = [slug for slug in params.tags if slug not in shown]
+    if missing:
+        # A chosen tag always stays visible so that it can be unticked.
+        tag_rows += [
+            {"slug": tag.slug, "name": tag.name, "n": 0}
+            for tag in Tag.objects.filter(slug__in=missing)
+        ]
+    return {
+        "kinds": [
+            {"value": v, "label": label, "count": kinds.get(v, 0), "selected": v in params.kinds}
+            for v, label in OrganizationKind.choices
+        ],
+        "districts": [
+            {
+                "value": v,
+                "label": label,
+                "count": districts.get(v, 0),
+                "selected": v in params.districts,
+            }
+            for v, label in District.choices
+        ],
+        "verified": {"yes": verified["yes"], "no": verified["no"]},
+        "tags": [
+            {
+                "value": row["slug"],
+                "label": row["name"],
+                "count": row["n"],
+                "selected": row["slug"] in params.tags,
+            }
+            for row in tag_rows
+        ],
+    }
 
 
 def ecosystem_summary() -> dict[str, Any]:
@@ -51,3 +272,117 @@ def ecosystem_summary() -> dict[str, Any]:
             for kind, label in OrganizationKind.choices
         ],
     }
+
+
+# --- Tags -------------------------------------------------------------------------------
+
+
+def tag_suggest(*, prefix: str, limit: int = 10) -> Sequence[Tag]:
+    """Tags starting with (then containing) `prefix`, the most used first."""
+    prefix = tag_normalize(prefix)[:40]
+    if not prefix:
+        return []
+    tags = (
+        Tag.objects.filter(name__icontains=prefix)
+        .annotate(uses=Count("organizations"))
+        .order_by("-uses", "name")[: limit * 3]
+    )
+    starts = [t for t in tags if t.name.startswith(prefix)]
+    rest = [t for t in tags if not t.name.startswith(prefix)]
+    return (starts + rest)[:limit]
+
+
+# --- Invitations and join requests ------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_get_by_token(*, token: str) -> Invitation:
+    """The invitation a signed link points to; Http404 for a forged, unknown or stale link."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=timedelta(days=8))
+    except signing.BadSignature as exc:
+        raise Http404(_("This invitation link is not valid.")) from exc
+    try:
+        return Invitation.objects.select_related("organization", "invited_by").get(pk=pk)
+    except Invitation.DoesNotExist as exc:
+        raise Http404(_("This invitation no longer exists.")) from exc
+
+
+def invitation_list_for_organization(
+    *, user: User | Any, organization: Organization
+) -> QuerySet[Invitation]:
+    membership_require_manager(user=user, organization=organization)
+    return (
+        Invitation.objects.filter(organization=organization, status=RequestStatus.PENDING)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def join_request_list_for_organization(
+    *, user: User | Any, organization: Organization
+) -> QuerySet[JoinRequest]:
+    membership_require_manager(user=user, organization=organization)
+    return (
+        JoinRequest.objects.filter(organization=organization, status=RequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def join_request_get_for_manager(*, user: User | Any, pk: int) -> JoinRequest:
+    try:
+        join_request = JoinRequest.objects.select_related("organization", "user").get(pk=pk)
+    except JoinRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    membership_require_manager(user=user, organization=join_request.organization)
+    return join_request
+
+
+def join_request_pending_for_user(
+    *, user: User | Any, organization: Organization
+) -> JoinRequest | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return JoinRequest.objects.filter(
+        user=user, organization=organization, status=RequestStatus.PENDING
+    ).first()
+
+
+# --- Shortlists -------------------------------------------------------------------------
+
+
+def _shortlists_visible_to(user: User) -> QuerySet[Shortlist]:
+    teams = Membership.objects.filter(user=user).values("organization_id")
+    return Shortlist.objects.filter(Q(owner=user) | Q(team_id__in=teams))
+
+
+def shortlist_list_for_user(*, user: User) -> QuerySet[Shortlist]:
+    """The user's own shortlists and those shared with any of their organisations."""
+    return (
+        _shortlists_visible_to(user)
+        .select_related("owner", "team")
+        .annotate(size=Count("entries"))
+        .order_by("name", "pk")
+    )
+
+
+def shortlist_get_for_user(*, user: User | Any, pk: int) -> Shortlist:
+    """A shortlist the user may see and edit; 404 otherwise (its existence stays private)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        return _shortlists_visible_to(user).select_related("owner", "team").get(pk=pk)
+    except Shortlist.DoesNotExist as exc:
+        raise Http404(_("No such shortlist.")) from exc
+
+
+def shortlist_entries(*, shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
+    return (
+        shortlist.entries.select_related("organization", "added_by")
+        .prefetch_related("organization__tags")
+        .order_by("-created_at")
+    )

@@ -51,3 +51,12 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = Role.MEMBER
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Tag"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.replace(" ", "-"))

@@ -5,11 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from boards import api as boards_api
+from members.api import urlpatterns as members_urlpatterns
 
 router = DefaultRouter()
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    *members_urlpatterns,
     path("posts/", boards_api.PostListCreateApi.as_view(), name="post-list"),
     path("posts/<int:pk>/", boards_api.PostDetailApi.as_view(), name="post-detail"),
     path("posts/<int:pk>/follow/", boards_api.PostFollowApi.as_view(), name="post-follow"),

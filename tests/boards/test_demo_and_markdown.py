@@ -31,7 +31,7 @@ def test_seed_demo_fills_the_boards_and_changes_nothing_twice(settings):
         ("<script>alert(1)</script>", None, "<script"),
         ("[x](javascript:alert(1))", None, "javascript:"),
         ('<img src=x onerror="alert(1)">', None, "onerror"),
-        ("[site](https://example.com)", 'rel="nofollow noopener noreferrer"', None),
+        ("[site](https://example.com)", 'rel="nofollow noopener noreferrer ugc"', None),
         ("<a href='https://e.com' style='color:red'>x</a>", None, "style="),
     ],
 )

@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
         "PostStatusEnum": "boards.models.PostStatus",
         "ProposalStatusEnum": "boards.models.ProposalStatus",
         "PostKindEnum": "boards.models.PostKind",
+        "OrganizationKindEnum": "members.models.OrganizationKind",
+        "DistrictEnum": "members.models.District",
         **{
             name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
             for name in [

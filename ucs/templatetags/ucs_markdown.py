@@ -8,5 +8,5 @@ register = template.Library()
 
 @register.filter(name="markdown")
 def markdown_filter(text: str | None) -> SafeString:
-    """`{{ text|markdown }}`: user-written Markdown, sanitised."""
-    return render_markdown(text or "")
+    """`{% load ucs_markdown %}{{ text|markdown }}`: sanitised HTML from user Markdown."""
+    return render_markdown(text)
