@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Russian and Kazakh words in the generated names are intended)
 """Directory search benchmark: 100,000 organisations in PostgreSQL, p50/p95 per query.
 
 Run by hand (never in the test suite), against a PostgreSQL database you can fill:

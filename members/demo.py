@@ -259,7 +259,7 @@ EXTRA_SLUGS = [
 ]  # fmt: skip
 EXTRA: list[tuple[str, str, list[str], str]] = [
     (
-        "Тау Роботикс",  # noqa: RUF001
+        "Тау Роботикс",
         K.STARTUP,
         ["robotics", "computer vision"],
         "Роботы-инспекторы для трубопроводов.",
@@ -280,7 +280,7 @@ EXTRA: list[tuple[str, str, list[str], str]] = [
         "Жасыл Қала",
         K.NGO,
         ["green spaces", "civic tech"],
-        "Қала тұрғындарымен бірге ағаш отырғызамыз.",  # noqa: RUF001
+        "Қала тұрғындарымен бірге ағаш отырғызамыз.",
     ),
     (
         "Институт энергетики",

@@ -25,13 +25,13 @@ def run(tmp_path, text, *args):
 def test_imports_every_valid_row(tmp_path, django_capture_on_commit_callbacks):
     owner = UserFactory.create(email="boss@example.com")
     text = HEADER + (
-        f'Тау Лаб,startup,"ИИ, IoT",almaly,{make_bin()},kk;ru,tau.example,boss@example.com\n'  # noqa: RUF001
+        f'Тау Лаб,startup,"ИИ, IoT",almaly,{make_bin()},kk;ru,tau.example,boss@example.com\n'
         "Open Steppe,ngo,,medeu,,,,new.person@example.com\n"
     )
     with django_capture_on_commit_callbacks(execute=True):
         out = run(tmp_path, text)
     assert "Imported 2 organisation(s)" in out
-    tau = Organization.objects.get(name="Тау Лаб")  # noqa: RUF001
+    tau = Organization.objects.get(name="Тау Лаб")
     assert tau.languages == ["kk", "ru"]
     assert tau.website == "https://tau.example"
     assert tau.tags_text == "iot ии"
