@@ -1,11 +1,11 @@
 """Ranking member organisations by fit for a city problem or an open call.
 
-What the score uses today (members has no expertise tags on this branch):
+What the score uses:
 
 * shared categories: the post's categories against categories inferred from the
   organisation's name, tagline and description (keyword stems in en/ru/kk, `CATEGORY_KEYWORDS`);
-* shared tags: `score_shared_tags` against `organizations_with_tags()`, which finds nothing until
-  the members app stores expertise tags (see docs/boards.md, "Connecting expertise tags");
+* shared tags: `score_shared_tags` against the members' expertise tags
+  (`organizations_with_tags()`), the strongest signal;
 * text similarity: overlap of word stems between the post (title, tags, summary, outcome, body;
   weighted by place and by rarity in the directory) and the organisation's profile text;
 * kind fit (who usually answers a problem or a call) and the district, as small tie-breakers.
@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Least
 
 from members.models import Organization, OrganizationKind
+from members.tags import tag_normalize
 
 from .models import Category, OrganizationTerms, Post, PostKind
 
@@ -234,14 +235,21 @@ def organizations_with_tags(tags: set[str]) -> dict[int, set[str]]:
     """Organisations that carry any of these expertise tags, with all their tags: the single
     seam for the members app's tags (it finds candidates and feeds `score_shared_tags`).
 
-    The members app on this branch has no tags, so nothing matches. Once it has, replace the
-    body with one query, for example::
-
-        rows = OrganizationTag.objects.filter(tag__name__in=tags).values_list(
-            "organization_id", "tag__name")
-        return {organization_id: {all tags of that organisation}, ...}
+    Two queries: the organisations carrying any of the tags, then all their tags.
     """
-    return {}
+    if not tags:
+        return {}
+    through = Organization.tags.through
+    organization_ids = (
+        through.objects.filter(tag__name__in=tags).values("organization_id").distinct()
+    )
+    result: dict[int, set[str]] = {}
+    rows = through.objects.filter(organization_id__in=organization_ids).values_list(
+        "organization_id", "tag__name"
+    )
+    for organization_id, name in rows:
+        result.setdefault(organization_id, set()).add(name)
+    return result
 
 
 @dataclass(order=True)
@@ -335,7 +343,7 @@ def _plan(
         if df == 0 or (size >= MIN_DIRECTORY_FOR_SHARE and df / size > MAX_TERM_SHARE):
             continue
         post_terms[term] = weight * math.log((size + 1) / (df + 1))
-    post_tags = {t.lower() for t in tags}
+    post_tags = {tag_normalize(t) for t in tags}
     plan = _Plan(
         post_terms=post_terms,
         reachable=reachable_weight(post_terms),

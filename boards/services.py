@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from members.models import District, Membership, Organization
+from members.tags import tag_normalize
 
 from . import matching
 from .attachments import MAX_ATTACHMENTS, check_attachment
@@ -100,7 +101,7 @@ def _clean_labels(
         errors["districts"] = _("Unknown district: %(value)s.") % {"value": ", ".join(unknown)}
     cleaned_tags: list[str] = []
     for tag in tags:
-        tag = " ".join(tag.split()).lower()
+        tag = tag_normalize(tag)
         if not tag:
             continue
         if len(tag) > 50:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
+from boards.selectors import post_list_for_organization, response_metrics_for_organization
 
 from . import selectors, services
 from .exports import MAX_EXPORT_ROWS, csv_response, organization_header, organization_row
@@ -140,8 +141,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "team": selectors.organization_team(user=user, organization=organization),
         "is_moderator": selectors.is_moderator(user),
-        # The boards app fills these in (see docs/members.md).
-        "board_posts_template": None,
+        # The organisation's posts on the project boards, and for government bodies how
+        # quickly they answer proposals.
+        "board_posts_template": "boards/_organization_posts.html",
+        "board_posts": post_list_for_organization(organization=organization, viewer=user),
+        "response_metrics": response_metrics_for_organization(organization=organization),
     }
     if user.is_authenticated and membership is None:
         context["pending_join_request"] = selectors.join_request_pending_for_user(

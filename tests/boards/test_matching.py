@@ -4,7 +4,7 @@ import pytest
 
 from boards import matching, services
 from boards.models import PostMatch
-from members.models import OrganizationKind
+from members.models import OrganizationKind, Tag
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,11 +77,14 @@ def test_ranking_orders_by_fit_and_explains_why(cast, make_post):
     assert "Bakery" not in str(ranked)
 
 
-def test_the_tag_seam_feeds_the_ranking(cast, make_post, monkeypatch):
+def test_shared_expertise_tags_make_a_match_with_its_reason(cast, make_post):
+    # No shared words at all: only the members' expertise tags connect them.
     quiet = OrganizationFactory.create(name="Quiet Co", tagline="", description="")
-    monkeypatch.setattr(
-        matching, "organizations_with_tags", lambda tags: {quiet.pk: {"iot sensors", "air quality"}}
-    )
+    for name in ("iot sensors", "air quality", "welding"):
+        quiet.tags.add(Tag.objects.create(name=name, slug=name.replace(" ", "-")))
+    assert matching.organizations_with_tags({"air quality"}) == {
+        quiet.pk: {"iot sensors", "air quality", "welding"}
+    }
     post = make_post()
     ranked = matching.rank_organizations(
         post=post, categories=["ecology"], districts=[], tags=post.tags, keep=5
