@@ -1,6 +1,7 @@
 """Checking uploaded files by what they contain, not by what their name or browser claims."""
 
 import io
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     original = upload.name or "file"
     if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
         return CheckedFile(
-            content=ContentFile(data),
+            content=ContentFile(data, name=f"{uuid.uuid4().hex}.pdf"),
             name=_clean_name(original, "pdf"),
             kind="pdf",
             content_type="application/pdf",
@@ -85,7 +86,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         ) from None
     encoded = buffer.getvalue()
     return CheckedFile(
-        content=ContentFile(encoded),
+        content=ContentFile(encoded, name=f"{uuid.uuid4().hex}.{extension}"),
         name=_clean_name(original, extension),
         kind="image",
         content_type=content_type,

@@ -344,9 +344,6 @@ def message_send(
                 )
                 for item in checked
             ]
-            for item, attachment in zip(checked, stored, strict=True):
-                # The stored name comes from the upload_to pattern; the display name stays.
-                attachment.file.name = attachment.file.name or item.name
             if not withheld:
                 Conversation.objects.filter(pk=conversation_id).update(
                     last_message=message, last_message_at=message.created_at
