@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from members import demo as members_demo
+from messaging import demo as messaging_demo
 
 
 class Command(BaseCommand):
@@ -14,9 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         users = accounts_demo.seed()
         organizations = members_demo.seed(users)
+        conversations = messaging_demo.seed(users, organizations)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(users)} people, {len(organizations)} organisations."
+                f"Demo data ready: {len(users)} people, {len(organizations)} organisations, "
+                f"{len(conversations)} conversations."
             )
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ with any of these:")
