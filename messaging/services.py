@@ -366,7 +366,7 @@ def message_send(
 
 def _own_message_for_update(user: User, message_id: int) -> tuple[Message, Audience]:
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
         .select_related("sender", "sender_organization")
         .get(pk=message_id)
     )
