@@ -52,18 +52,17 @@ def _str(content: dict[str, Any], key: str) -> str:
     return value
 
 
-def _call(user: User, action: Callable[[], Any]) -> Any:
-    """Run a service in the person's language and turn its refusals into frame errors."""
-    with translation.override(user.language or None):
-        try:
-            return action()
-        except (Conversation.DoesNotExist, Message.DoesNotExist):
-            raise FrameError(
-                "not_found", _("There is no such conversation, or it is not yours.")
-            ) from None
-        except ValidationError as error:
-            code = getattr(error, "code", None) or "invalid"
-            raise FrameError(code, " ".join(error.messages)) from None
+def _call(action: Callable[[], Any]) -> Any:
+    """Run a service and turn its refusals into frame errors."""
+    try:
+        return action()
+    except (Conversation.DoesNotExist, Message.DoesNotExist):
+        raise FrameError(
+            "not_found", _("There is no such conversation, or it is not yours.")
+        ) from None
+    except ValidationError as error:
+        code = getattr(error, "code", None) or "invalid"
+        raise FrameError(code, " ".join(error.messages)) from None
 
 
 class MessagingConsumer(AsyncWebsocketConsumer):
@@ -97,14 +96,20 @@ class MessagingConsumer(AsyncWebsocketConsumer):
             handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
             if handler is None:
                 raise FrameError("unknown_type", _("Unknown frame type."))
-            allowed = await database_sync_to_async(services.socket_frame_allowed)(
-                user_id=self.user.pk
-            )
-            if not allowed:
-                raise FrameError("rate_limited", _("Too many frames; slow down a little."))
-            await handler(self, content)
+            # One hop to the sync thread per frame: the rate limit and the service together.
+            reply = await database_sync_to_async(self._handle)(handler, content)
         except FrameError as error:
-            await self._send({"type": "error", "code": error.code, "detail": error.detail})
+            reply = {"type": "error", "code": error.code, "detail": error.detail}
+        if reply is not None:
+            await self._send(reply)
+
+    def _handle(
+        self, handler: Callable[[dict[str, Any]], dict[str, Any] | None], content: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        with translation.override(self.user.language or None):
+            if not services.socket_frame_allowed(user_id=self.user.pk):
+                raise FrameError("rate_limited", _("Too many frames; slow down a little."))
+            return handler(self, content)
 
     def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         with translation.override(self.user.language or None):
@@ -123,47 +128,39 @@ class MessagingConsumer(AsyncWebsocketConsumer):
     async def _send(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
-    # --- Frames from the browser --------------------------------------------------------
+    # --- Frames from the browser (run in the sync thread, see receive) --------------------
 
-    async def on_message_send(self, content: dict[str, Any]) -> None:
+    def on_message_send(self, content: dict[str, Any]) -> dict[str, Any]:
         conversation_id = _int(content, "conversation")
         body = _str(content, "body")
         client_id = _str(content, "client_id")
-        payload = await database_sync_to_async(self._message_send)(conversation_id, body, client_id)
-        await self._send({"type": "message.ack", "client_id": client_id, "message": payload})
-
-    def _message_send(self, conversation_id: int, body: str, client_id: str) -> dict[str, Any]:
         message, created = _call(
-            self.user,
             lambda: services.message_send(
                 user=self.user, conversation_id=conversation_id, body=body, client_id=client_id
-            ),
+            )
         )
         # A socket sends no files: a new message has none to look up.
-        return message_payload(message, attachments=[] if created else None)
+        payload = message_payload(message, attachments=[] if created else None)
+        return {"type": "message.ack", "client_id": client_id, "message": payload}
 
-    async def on_typing(self, content: dict[str, Any]) -> None:
+    def on_typing(self, content: dict[str, Any]) -> None:
         conversation_id = _int(content, "conversation")
-        await database_sync_to_async(_call)(
-            self.user,
-            lambda: services.conversation_typing(user=self.user, conversation_id=conversation_id),
-        )
+        _call(lambda: services.conversation_typing(user=self.user, conversation_id=conversation_id))
 
-    async def on_read(self, content: dict[str, Any]) -> None:
+    def on_read(self, content: dict[str, Any]) -> None:
         conversation_id = _int(content, "conversation")
         message_id = _int(content, "message")
-        await database_sync_to_async(_call)(
-            self.user,
+        _call(
             lambda: services.conversation_mark_read(
                 user=self.user, conversation_id=conversation_id, message_id=message_id
-            ),
+            )
         )
 
-    async def on_ping(self, content: dict[str, Any]) -> None:
-        await database_sync_to_async(services.presence_touch)(user=self.user, announce=False)
-        await self._send({"type": "pong"})
+    def on_ping(self, content: dict[str, Any]) -> dict[str, Any]:
+        services.presence_touch(user=self.user)
+        return {"type": "pong"}
 
-    HANDLERS: dict[str, Callable[["MessagingConsumer", dict[str, Any]], Any]] = {
+    HANDLERS: dict[str, Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None]] = {
         "message.send": on_message_send,
         "typing": on_typing,
         "read": on_read,

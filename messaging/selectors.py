@@ -144,6 +144,8 @@ class Audience:
     party_users: frozenset[int]
     party_organizations: frozenset[int]
     members: dict[int, frozenset[int]] = field(default_factory=dict)
+    # Person parties who blocked the person the audience was computed for.
+    blocked_by: frozenset[int] = frozenset()
 
     @property
     def user_ids(self) -> set[int]:
@@ -171,20 +173,32 @@ class Audience:
         raise Conversation.DoesNotExist
 
 
-def conversation_audience(*, conversation_id: int) -> Audience:
-    """One query: the parties of the conversation and the current members of its
-    organisations. Raises `Conversation.DoesNotExist` for a conversation that is not there."""
-    rows = Party.objects.filter(conversation_id=conversation_id).values_list(
-        "user_id", "organization_id", "organization__memberships__user_id"
-    )
+def conversation_audience(*, conversation_id: int, asking_user_id: int | None = None) -> Audience:
+    """One query: the parties of the conversation, the current members of its organisations,
+    and (for `asking_user_id`) which person parties have blocked the one asking.
+    Raises `Conversation.DoesNotExist` for a conversation that is not there."""
+    rows = Party.objects.filter(conversation_id=conversation_id)
+    if asking_user_id is not None:
+        rows = rows.annotate(
+            blocks_asker=Exists(
+                Block.objects.filter(blocker=OuterRef("user_id"), blocked_id=asking_user_id)
+            )
+        )
+    else:
+        rows = rows.annotate(blocks_asker=Value(False))
     users: set[int] = set()
+    blockers: set[int] = set()
     organizations: set[int] = set()
     members: dict[int, set[int]] = {}
     found = False
-    for user_id, organization_id, member_id in rows:
+    for user_id, organization_id, member_id, blocks_asker in rows.values_list(
+        "user_id", "organization_id", "organization__memberships__user_id", "blocks_asker"
+    ):
         found = True
         if user_id:
             users.add(user_id)
+            if blocks_asker:
+                blockers.add(user_id)
         elif organization_id:
             organizations.add(organization_id)
             bucket = members.setdefault(organization_id, set())
@@ -197,11 +211,12 @@ def conversation_audience(*, conversation_id: int) -> Audience:
         party_users=frozenset(users),
         party_organizations=frozenset(organizations),
         members={key: frozenset(value) for key, value in members.items()},
+        blocked_by=frozenset(blockers),
     )
 
 
 def audience_for_user(*, user: User, conversation_id: int) -> Audience:
-    audience = conversation_audience(conversation_id=conversation_id)
+    audience = conversation_audience(conversation_id=conversation_id, asking_user_id=user.pk)
     if not audience.includes(user.pk):
         raise Conversation.DoesNotExist
     return audience

@@ -47,7 +47,6 @@ from .selectors import (
     audience_for_user,
     contact_ids_for_user,
     conversation_audience,
-    is_blocked,
 )
 
 MAX_BODY = 5000
@@ -276,10 +275,7 @@ def _recipients(audience: Audience, sender: User, *, withheld: bool) -> set[int]
 def _withheld(audience: Audience, sender: User) -> bool:
     """A message to a person who blocked its sender is kept but shown to its sender only;
     the sender is not told."""
-    if not audience.is_direct:
-        return False
-    others = audience.party_users - {sender.pk}
-    return any(is_blocked(blocker_id=other, blocked_id=sender.pk) for other in others)
+    return audience.is_direct and bool(audience.blocked_by - {sender.pk})
 
 
 def message_send(

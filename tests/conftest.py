@@ -12,6 +12,7 @@ def services_configured() -> bool:
     return bool(os.environ.get("DATABASE_URL")) and bool(os.environ.get("REDIS_URL"))
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected what the run does not want
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # A `services` test selected without the services configured would test nothing real:
     # refuse loudly rather than skip quietly.

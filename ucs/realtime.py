@@ -6,12 +6,17 @@ grows with their size). A consumer that joined the group forwards `frame` to the
 """
 
 import asyncio
+import logging
+import os
 from collections.abc import Iterable
+from concurrent.futures import Future
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 # The channel-layer event types a consumer must handle (`realtime_frame`, `realtime_close`).
 FRAME = "realtime.frame"
@@ -29,10 +34,39 @@ async def agroup_send_users(user_ids: Iterable[int], event: dict[str, Any]) -> N
     await asyncio.gather(*(layer.group_send(user_group(uid), event) for uid in set(user_ids)))
 
 
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the ASGI server when this code runs in one of its sync threads
+    (`sync_to_async`, `database_sync_to_async`), as asgiref's own AsyncToSync finds it."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _log_failure(future: Future[None]) -> None:
+    error = future.exception()
+    if error is not None:
+        logger.error("realtime: publishing failed", exc_info=error)
+
+
 def send_to_users_now(user_ids: Iterable[int], event: dict[str, Any]) -> None:
+    """Hand the event to the channel layer.
+
+    Inside the ASGI server the send is scheduled on the server's loop and not waited for:
+    the thread that runs every database call of the process goes on with the next one
+    instead of idling through the Redis round trips. Elsewhere (commands, tests, Celery)
+    it is sent before returning.
+    """
     ids = sorted(set(user_ids))
-    if ids:
+    if not ids:
+        return
+    loop = _server_loop()
+    if loop is None:
         async_to_sync(agroup_send_users)(ids, event)
+        return
+    asyncio.run_coroutine_threadsafe(agroup_send_users(ids, event), loop).add_done_callback(
+        _log_failure
+    )
 
 
 def publish_to_users(user_ids: Iterable[int], frame: dict[str, Any]) -> None:
