@@ -4,10 +4,11 @@ insert, commit, Redis pub/sub fan-out to both people's groups).
 
 Run by hand (see docs/performance.md), with the server already running, e.g.:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ucs_messaging REDIS_URL=redis://127.0.0.1:6379/5 \
-    DATABASE_POOL=true DEBUG=false MESSAGING_SOCKET_RATE=100000,10 \
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/ucs_messaging
+    export REDIS_URL=redis://127.0.0.1:6379/5
+    CONN_MAX_AGE=600 DEBUG=false MESSAGING_SOCKET_RATE=100000,10 \
       .venv/bin/uvicorn ucs.asgi:application --port 8112 --workers 2 --log-level warning &
-    DATABASE_URL=... .venv/bin/python bench/dm_latency.py --url ws://127.0.0.1:8112/ws/messaging/ \
+    .venv/bin/python bench/dm_latency.py --url ws://127.0.0.1:8112/ws/messaging/ \
       --pairs 100 --rate 500 --seconds 8 --server-pids "$(pgrep -d, -f 'uvicorn ucs.asgi')"
 
 Send→receive latency is measured where the recipient reads `message.new`. A message not
@@ -30,7 +31,7 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ucs.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -122,8 +123,12 @@ async def main(a: argparse.Namespace) -> None:
         sent[client_id] = (time.perf_counter(), user_ids[target])
         await sockets[source].send(
             json.dumps(
-                {"type": "message.send", "conversation": conversation_id, "body": body,
-                 "client_id": client_id}
+                {
+                    "type": "message.send",
+                    "conversation": conversation_id,
+                    "body": body,
+                    "client_id": client_id,
+                }
             )
         )
         delay = t0 + (n + 1) / a.rate - time.perf_counter()
@@ -135,7 +140,11 @@ async def main(a: argparse.Namespace) -> None:
     latencies.sort()
 
     def q(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 2) if latencies else float("nan")
+        return (
+            round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 2)
+            if latencies
+            else float("nan")
+        )
 
     result = {
         "offered_per_s": a.rate,

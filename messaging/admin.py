@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import Block, Conversation, Message, Party, Report
 
@@ -36,8 +39,8 @@ class ReportAdmin(admin.ModelAdmin):
     readonly_fields = ["body_snapshot", "created_at"]
     actions = ["mark_resolved"]
 
-    @admin.action(description="Mark selected reports as resolved")
-    def mark_resolved(self, request, queryset):  # type: ignore[no-untyped-def]
+    @admin.action(description=_("Mark selected reports as resolved"))
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         queryset.update(status=Report.Status.RESOLVED)
 
 

@@ -218,9 +218,7 @@ class ConversationDetailApi(APIView):
         data = _conversation_data(user, conversation)
         data["read_marks"] = {
             str(k): v
-            for k, v in selectors.read_marks_for_conversation(
-                user=user, conversation_id=pk
-            ).items()
+            for k, v in selectors.read_marks_for_conversation(user=user, conversation_id=pk).items()
         }
         return Response(data)
 
@@ -300,9 +298,7 @@ class ConversationAssignApi(APIView):
         user = _user(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organization = Organization.objects.filter(
-            slug=data.validated_data["organization"]
-        ).first()
+        organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
         if organization is None:
             raise exceptions.NotFound()
         assignee_id = data.validated_data["user"]

@@ -72,12 +72,15 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
                 )
             out_format, content_type, extension = IMAGE_FORMATS[image.format]
             image.load()
+            picture: Image.Image = image
             if out_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
+                picture = image.convert("RGB")
             elif out_format == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                image = image.convert("RGBA")
+                picture = image.convert("RGBA")
             buffer = io.BytesIO()
-            image.save(buffer, format=out_format, **({"quality": 88} if out_format != "PNG" else {}))
+            picture.save(
+                buffer, format=out_format, **({"quality": 88} if out_format != "PNG" else {})
+            )
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

@@ -35,6 +35,8 @@ def in_thread(function: Callable[..., Any]) -> Callable[..., Any]:
     PostgreSQL another can be worked on; the frames of one socket still run in order, since
     a consumer handles one frame at a time."""
     return database_sync_to_async(function, thread_sensitive=False)
+
+
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_SIGNED_OUT = 4403
 
@@ -49,7 +51,9 @@ class FrameError(Exception):
 def _int(content: dict[str, Any], key: str) -> int:
     value = content.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise FrameError("invalid", _("“%(field)s” must be a positive whole number.") % {"field": key})
+        raise FrameError(
+            "invalid", _("“%(field)s” must be a positive whole number.") % {"field": key}
+        )
     return value
 
 
@@ -112,7 +116,9 @@ class MessagingConsumer(AsyncWebsocketConsumer):
             await self._send(reply)
 
     def _handle(
-        self, handler: Callable[[dict[str, Any]], dict[str, Any] | None], content: dict[str, Any]
+        self,
+        handler: Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None],
+        content: dict[str, Any],
     ) -> dict[str, Any] | None:
         with translation.override(self.user.language or None):
             if not services.socket_frame_allowed(user_id=self.user.pk):

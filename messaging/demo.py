@@ -19,12 +19,20 @@ THREADS: list[tuple[str, str | None, str, str, list[tuple[str, str]]]] = [
         "org:satbayev-tech-university",
         Purpose.LAB_ACCESS,
         [
-            ("founder", "Hello! We build low-cost air-quality sensors. Could we calibrate them "
-             "in your **environmental lab** next month?"),
-            ("university", "Hello Timur, yes, the lab has free slots in the second half of "
-             "the month. How many sensors, and for how long?"),
-            ("founder", "Twenty sensors, about three days. We can bring our own reference "
-             "station."),
+            (
+                "founder",
+                "Hello! We build low-cost air-quality sensors. Could we calibrate them "
+                "in your **environmental lab** next month?",
+            ),
+            (
+                "university",
+                "Hello Timur, yes, the lab has free slots in the second half of "
+                "the month. How many sensors, and for how long?",
+            ),
+            (
+                "founder",
+                "Twenty sensors, about three days. We can bring our own reference station.",
+            ),
         ],
     ),
     (
@@ -33,8 +41,11 @@ THREADS: list[tuple[str, str | None, str, str, list[tuple[str, str]]]] = [
         "org:airsense",
         Purpose.INVESTMENT,
         [
-            ("scout", "Hi AirSense team, we are opening our autumn seed round. Would you "
-             "share your deck?"),
+            (
+                "scout",
+                "Hi AirSense team, we are opening our autumn seed round. Would you "
+                "share your deck?",
+            ),
             ("founder", "With pleasure, sending it this week."),
         ],
     ),

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ class StartForm(forms.Form):
         label=_("What is it about?"), choices=[("", "—"), *Purpose.choices], required=False
     )
     body = forms.CharField(
-        label=_("Message"),
+        label=_("Your message"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_BODY}),
     )
@@ -33,7 +33,7 @@ class StartForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.pk): o for o in organizations}
-        self.fields["as_organization"].choices = [
+        cast(forms.ChoiceField, self.fields["as_organization"]).choices = [
             ("", _("Myself, %(name)s") % {"name": user.name}),
             *[(str(o.pk), o.name) for o in organizations],
         ]

@@ -40,11 +40,11 @@ class PrivateStorage(FileSystemStorage):
     """Attachments live outside MEDIA_ROOT: only the download view, which checks who asks,
     serves them (MEDIA_ROOT may be served as-is in development)."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
@@ -89,6 +89,11 @@ class Conversation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("messaging:thread", kwargs={"pk": self.pk})
+
+    # Set by the annotations of messaging.selectors (conversation_list_for_user and friends).
+    unread_count: int
+    muted: bool
+    last_read_id: int
 
 
 class Party(models.Model):
@@ -218,9 +223,7 @@ class Attachment(models.Model):
 class ConversationState(models.Model):
     """What one person has read in one conversation, and whether they muted it."""
 
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="states"
-    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="states")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_states"
     )

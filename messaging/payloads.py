@@ -73,7 +73,9 @@ def party_payload(party: Party) -> dict[str, Any]:
     }
 
 
-def sides(conversation: Conversation, *, user: User, organization_ids: set[int]) -> tuple[Party, Party]:
+def sides(
+    conversation: Conversation, *, user: User, organization_ids: set[int]
+) -> tuple[Party, Party]:
     """(the viewer's side, the other side) of a conversation loaded with its parties."""
     parties = list(conversation.parties.all())
     mine = next(

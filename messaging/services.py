@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -115,11 +116,11 @@ def conversation_get_or_create(
     else:
         purpose = ""
 
-    mine = party_key(user=user) if as_organization is None else party_key(
-        organization=as_organization
+    mine = (
+        party_key(user=user) if as_organization is None else party_key(organization=as_organization)
     )
-    theirs = party_key(user=to_user) if to_user is not None else party_key(
-        organization=to_organization
+    theirs = (
+        party_key(user=to_user) if to_user is not None else party_key(organization=to_organization)
     )
     key = pair_key(mine, theirs)
     with transaction.atomic():
@@ -403,9 +404,8 @@ def message_delete(*, user: User, message_id: int) -> Message:
     """Delete one's own message: it leaves "message deleted" in the thread; files are removed."""
     message, audience = _own_message_for_update(user, message_id)
     for attachment in message.attachments.all():
-        name = attachment.file.name
-        storage = attachment.file.storage
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        # The files go only once the deletion is committed.
+        transaction.on_commit(partial(attachment.file.storage.delete, attachment.file.name))
     message.attachments.all().delete()
     message.body = ""
     message.body_html = ""
@@ -474,7 +474,8 @@ def _count_hit(key: str, seconds: int) -> int:
     """
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(full_key, write=True)
+        # The backend's own redis-py client: Django's cache API has no atomic incr-or-create.
+        client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
         count = int(client.incr(full_key))
         if count == 1:
             client.expire(full_key, seconds)
@@ -688,4 +689,3 @@ def users_with_missed_messages() -> list[int]:
             if any(sender != reader and mid > floor for sender, mid in items):
                 candidates.add(reader)
     return sorted(candidates)
-

@@ -32,9 +32,9 @@ def _list_context(request: HttpRequest, user: User, organization_ids: set[int]) 
     search = request.GET.get("q", "").strip()
     unread_first = request.GET.get("unread") == "1"
     conversations = list(
-        selectors.conversation_list_for_user(
-            user=user, search=search, unread_first=unread_first
-        )[:100]
+        selectors.conversation_list_for_user(user=user, search=search, unread_first=unread_first)[
+            :100
+        ]
     )
     groups: dict[str, list[dict[str, Any]]] = {}
     for conversation in conversations:
@@ -73,9 +73,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     presence = None
     if other.user_id:
         presence = selectors.presence_for_users(user_ids=[other.user_id])[other.user_id]
-        presence["last_seen"] = (
-            presence["last_seen"].isoformat() if presence["last_seen"] else None
-        )
+        presence["last_seen"] = presence["last_seen"].isoformat() if presence["last_seen"] else None
     assignable = (
         list(selectors.assignable_members(organization=mine.organization))
         if mine.organization
@@ -107,7 +105,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
             "other": other,
             "chat_data": data,
             "assignable": assignable,
-            "blocked": bool(other.user_id)
+            "blocked": other.user_id is not None
             and selectors.is_blocked(blocker_id=user.pk, blocked_id=other.user_id),
             "report_form": ReportForm(),
         }
@@ -217,9 +215,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = _me(request)
     organization = get_object_or_404(Organization, slug=request.POST.get("organization", ""))
     assignee_id = request.POST.get("user") or ""
-    assignee = (
-        User.objects.filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
-    )
+    assignee = User.objects.filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
     try:
         services.conversation_assign(
             user=user, conversation_id=pk, organization=organization, assignee=assignee

@@ -37,7 +37,9 @@ def render_markdown(text: str) -> SafeString:
     """
     if _PLAIN.match(text) and not text[:1].isdigit():
         return mark_safe(f"<p>{escape(text.strip())}</p>") if text.strip() else mark_safe("")  # noqa: S308
-    html = md.markdown(text, extensions=["sane_lists", "nl2br", "fenced_code"], output_format="html")
+    html = md.markdown(
+        text, extensions=["sane_lists", "nl2br", "fenced_code"], output_format="html"
+    )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -80,8 +80,14 @@ def test_two_people_chat_live_with_seen_marks(asgi_server):
             for person in (alice, bob):
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 context.add_cookies(
-                    [{"name": "sessionid", "value": cookies[person.pk],
-                      "domain": "127.0.0.1", "path": "/"}]
+                    [
+                        {
+                            "name": "sessionid",
+                            "value": cookies[person.pk],
+                            "domain": "127.0.0.1",
+                            "path": "/",
+                        }
+                    ]
                 )
                 page = context.new_page()
                 page.on("pageerror", lambda error: errors.append(str(error)))

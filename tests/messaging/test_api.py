@@ -5,7 +5,6 @@ from PIL import Image
 
 from messaging import services
 from messaging.models import Attachment, Message
-
 from tests.factories import UserFactory
 
 from .conftest import send
@@ -32,9 +31,12 @@ def test_outsider_gets_404_for_all_of_them(api_client_for, outsider, alice, dire
     )
     assert response.status_code == 404
     assert client.post(f"{API}{direct.pk}/read/").status_code == 404
-    assert client.patch(
-        f"{API}{direct.pk}/messages/{message.pk}/", {"body": "y"}, format="json"
-    ).status_code == 404
+    assert (
+        client.patch(
+            f"{API}{direct.pk}/messages/{message.pk}/", {"body": "y"}, format="json"
+        ).status_code
+        == 404
+    )
     assert client.get(API).json()["count"] == 0
     assert not Message.objects.filter(sender=outsider).exists()
 
@@ -144,11 +146,13 @@ def test_read_edit_delete_report_mute(api_client_for, alice, bob, direct):
     url = f"{API}{direct.pk}/messages/{message.pk}/"
     assert bob_client.patch(url, {"body": "hijack"}, format="json").status_code == 400
     edited = alice_client.patch(url, {"body": "hello!"}, format="json").json()
-    assert edited["body"] == "hello!" and edited["edited_at"]
+    assert edited["body"] == "hello!"
+    assert edited["edited_at"]
     report = bob_client.post(url + "report/", {"reason": "spam"}, format="json")
     assert report.status_code == 201
     deleted = alice_client.delete(url).json()
-    assert deleted["deleted"] is True and deleted["body"] == ""
+    assert deleted["deleted"] is True
+    assert deleted["body"] == ""
     muted = bob_client.post(f"{API}{direct.pk}/mute/", {"muted": True}, format="json")
     assert muted.json() == {"muted": True}
 
@@ -174,9 +178,7 @@ def test_attachments_are_checked_by_content_and_private(
     assert attachment["kind"] == "image"
     fake = io.BytesIO(b"MZ\x90\x00 definitely not a pdf")
     fake.name = "invoice.pdf"
-    response = client.post(
-        url, {"client_id": "f2", "attachments": [fake]}, format="multipart"
-    )
+    response = client.post(url, {"client_id": "f2", "attachments": [fake]}, format="multipart")
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "file_type"
     pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")

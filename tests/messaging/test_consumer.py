@@ -35,12 +35,18 @@ async def test_send_acks_the_sender_and_reaches_every_participant_but_no_outside
     b, ok_b, _ = await open_socket(bob)
     o, ok_o, _ = await open_socket(outsider)
     try:
-        assert ok_a and ok_b and ok_o
+        assert ok_a
+        assert ok_b
+        assert ok_o
         client_id = str(uuid.uuid4())
         await send(
             a,
-            {"type": "message.send", "conversation": direct.pk, "body": "Hi **Bob**",
-             "client_id": client_id},
+            {
+                "type": "message.send",
+                "conversation": direct.pk,
+                "body": "Hi **Bob**",
+                "client_id": client_id,
+            },
         )
         ack = await receive(a, of_type="message.ack")
         assert ack["client_id"] == client_id
@@ -94,25 +100,44 @@ async def test_bad_frames_get_an_error_and_the_socket_stays_usable(alice, direct
         assert error["type"] == "error"
         assert error["code"] == code
         assert error["detail"]
-        await send(a, {"type": "message.send", "conversation": direct.pk, "body": "still here",
-                       "client_id": "after-error"})
+        await send(
+            a,
+            {
+                "type": "message.send",
+                "conversation": direct.pk,
+                "body": "still here",
+                "client_id": "after-error",
+            },
+        )
         assert (await receive(a, of_type="message.ack"))["message"]["body"] == "still here"
     finally:
         await a.disconnect()
 
 
-async def test_oversized_body_and_foreign_conversation_get_error_frames(
-    alice, outsider, direct
-):
+async def test_oversized_body_and_foreign_conversation_get_error_frames(alice, outsider, direct):
     o, _, _ = await open_socket(outsider)
     a, _, _ = await open_socket(alice)
     try:
-        await send(o, {"type": "message.send", "conversation": direct.pk, "body": "let me in",
-                       "client_id": "intruder"})
+        await send(
+            o,
+            {
+                "type": "message.send",
+                "conversation": direct.pk,
+                "body": "let me in",
+                "client_id": "intruder",
+            },
+        )
         error = await receive(o)
         assert (error["type"], error["code"]) == ("error", "not_found")
-        await send(a, {"type": "message.send", "conversation": direct.pk, "body": "x" * 5001,
-                       "client_id": "big"})
+        await send(
+            a,
+            {
+                "type": "message.send",
+                "conversation": direct.pk,
+                "body": "x" * 5001,
+                "client_id": "big",
+            },
+        )
         error = await receive(a)
         assert (error["type"], error["code"]) == ("error", "body_too_long")
         await send(o, {"type": "typing", "conversation": direct.pk})
@@ -138,8 +163,10 @@ async def test_a_flood_is_rate_limited_per_person_and_others_are_not_slowed(
         await send(a, {"type": "typing", "conversation": direct.pk})
         error = await receive(a)
         assert (error["type"], error["code"]) == ("error", "rate_limited")
-        await send(b, {"type": "message.send", "conversation": direct.pk, "body": "fine",
-                       "client_id": "b-1"})
+        await send(
+            b,
+            {"type": "message.send", "conversation": direct.pk, "body": "fine", "client_id": "b-1"},
+        )
         assert (await receive(b, of_type="message.ack"))["message"]["body"] == "fine"
     finally:
         await a.disconnect()
@@ -154,11 +181,16 @@ async def test_typing_and_read_are_relayed_with_the_user_id(alice, bob, outsider
     try:
         await send(b, {"type": "typing", "conversation": direct.pk})
         typing = await receive(a, of_type="typing")
-        assert typing["conversation"] == direct.pk and typing["user"] == bob.pk
+        assert typing["conversation"] == direct.pk
+        assert typing["user"] == bob.pk
         await send(b, {"type": "read", "conversation": direct.pk, "message": message.pk})
         read = await receive(a, of_type="read")
-        assert read == {"type": "read", "conversation": direct.pk, "message": message.pk,
-                        "user": bob.pk}
+        assert read == {
+            "type": "read",
+            "conversation": direct.pk,
+            "message": message.pk,
+            "user": bob.pk,
+        }
         assert await o.receive_nothing(timeout=0.3)
     finally:
         await a.disconnect()
@@ -173,26 +205,47 @@ async def test_organization_members_receive_and_leavers_do_not(
         organization=university
     )
     colleague = colleague_membership.user
-    l, _, _ = await open_socket(liaison)
+    member, _, _ = await open_socket(liaison)
     c, _, _ = await open_socket(colleague)
     a, _, _ = await open_socket(alice)
     try:
-        await send(a, {"type": "message.send", "conversation": org_conversation.pk,
-                       "body": "Lab access?", "client_id": "o-1"})
-        assert (await receive(l, of_type="message.new"))["message"]["body"] == "Lab access?"
+        await send(
+            a,
+            {
+                "type": "message.send",
+                "conversation": org_conversation.pk,
+                "body": "Lab access?",
+                "client_id": "o-1",
+            },
+        )
+        assert (await receive(member, of_type="message.new"))["message"]["body"] == "Lab access?"
         assert (await receive(c, of_type="message.new"))["message"]["body"] == "Lab access?"
         await database_sync_to_async(colleague_membership.delete)()
-        await send(l, {"type": "message.send", "conversation": org_conversation.pk,
-                       "body": "Yes.", "client_id": "o-2"})
+        await send(
+            member,
+            {
+                "type": "message.send",
+                "conversation": org_conversation.pk,
+                "body": "Yes.",
+                "client_id": "o-2",
+            },
+        )
         assert (await receive(a, of_type="message.new"))["message"]["body"] == "Lab access?"
         answer = await receive(a, of_type="message.new")
         assert answer["message"]["organization"]["slug"] == university.slug
         assert await c.receive_nothing(timeout=0.3)
-        await send(c, {"type": "message.send", "conversation": org_conversation.pk,
-                       "body": "I left", "client_id": "o-3"})
+        await send(
+            c,
+            {
+                "type": "message.send",
+                "conversation": org_conversation.pk,
+                "body": "I left",
+                "client_id": "o-3",
+            },
+        )
         assert (await receive(c))["code"] == "not_found"
     finally:
-        await l.disconnect()
+        await member.disconnect()
         await c.disconnect()
         await a.disconnect()
 
@@ -221,18 +274,18 @@ async def test_logout_closes_that_sessions_sockets_and_deactivation_closes_all(a
         await b2.disconnect()
 
 
-async def test_presence_goes_only_to_people_who_share_a_conversation(
-    alice, bob, outsider, direct
-):
+async def test_presence_goes_only_to_people_who_share_a_conversation(alice, bob, outsider, direct):
     b, _, _ = await open_socket(bob)
     o, _, _ = await open_socket(outsider)
     try:
         a, _, _ = await open_socket(alice)
         presence = await receive(b, of_type="presence")
-        assert presence["user"] == alice.pk and presence["online"] is True
+        assert presence["user"] == alice.pk
+        assert presence["online"] is True
         await a.disconnect()
         presence = await receive(b, of_type="presence")
-        assert presence["user"] == alice.pk and presence["online"] is False
+        assert presence["user"] == alice.pk
+        assert presence["online"] is False
         assert presence["last_seen"]
         assert await o.receive_nothing(timeout=0.3)
     finally:

@@ -70,25 +70,34 @@ def test_start_user_and_write_as_organization(client_for, alice, bob):
     assert client_for(None).get(f"/messages/new/person/{bob.pk}/").status_code == 302
 
 
-def test_mute_block_assign_report_forms(client_for, alice, bob, direct, liaison, university,
-                                        org_conversation):
+def test_mute_block_assign_report_forms(
+    client_for, alice, bob, direct, liaison, university, org_conversation
+):
     message = send(alice, direct, "hi")
     client = client_for(bob)
     assert client.post(f"/messages/{direct.pk}/mute/", {"muted": "1"}).status_code == 302
     assert client.post(f"/messages/{direct.pk}/block/", {"blocked": "1"}).status_code == 302
-    assert client.post(
-        f"/messages/{direct.pk}/report/", {"message": message.pk, "reason": "spam"}
-    ).status_code == 302
+    assert (
+        client.post(
+            f"/messages/{direct.pk}/report/", {"message": message.pk, "reason": "spam"}
+        ).status_code
+        == 302
+    )
     assert message.reports.count() == 1
     response = client_for(liaison).post(
         f"/messages/{org_conversation.pk}/assign/",
         {"organization": university.slug, "user": liaison.pk},
     )
     assert response.status_code == 302
-    assert client_for(alice).post(
-        f"/messages/{org_conversation.pk}/assign/",
-        {"organization": university.slug, "user": alice.pk},
-    ).status_code == 404
+    assert (
+        client_for(alice)
+        .post(
+            f"/messages/{org_conversation.pk}/assign/",
+            {"organization": university.slug, "user": alice.pk},
+        )
+        .status_code
+        == 404
+    )
     assert client_for(alice).post(f"/messages/{direct.pk}/mute/", {}).status_code == 302
     assert client_for(liaison).post(f"/messages/{direct.pk}/mute/", {}).status_code == 404
 
@@ -106,5 +115,6 @@ def test_settings_page(client_for, alice, bob):
 
 def test_nav_badge_and_script_on_every_page_for_signed_in_people(client_for, alice):
     content = client_for(alice).get("/").content.decode()
-    assert 'id="nav-unread"' in content and "js/realtime.js" in content
+    assert 'id="nav-unread"' in content
+    assert "js/realtime.js" in content
     assert "js/realtime.js" not in client_for(None).get("/").content.decode()

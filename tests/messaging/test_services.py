@@ -106,7 +106,8 @@ def test_same_client_id_gives_the_same_single_message(alice, direct):
     again, created_again = services.message_send(
         user=alice, conversation_id=direct.pk, body="Once", client_id="abc-1"
     )
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert first.pk == again.pk
     assert Message.objects.count() == 1
 
@@ -122,9 +123,7 @@ def test_same_client_id_gives_the_same_single_message(alice, direct):
 )
 def test_bad_messages_are_refused_with_a_code(alice, direct, body, client_id, code):
     with pytest.raises(ValidationError) as error:
-        services.message_send(
-            user=alice, conversation_id=direct.pk, body=body, client_id=client_id
-        )
+        services.message_send(user=alice, conversation_id=direct.pk, body=body, client_id=client_id)
     assert error.value.code == code
     assert not Message.objects.exists()
 
@@ -146,7 +145,9 @@ def test_unread_counts_and_read_marks(alice, bob, direct):
     assert selectors.unread_total_for_user(user=bob) == 2
     assert selectors.unread_total_for_user(user=alice) == 0
     services.conversation_mark_read(user=bob, conversation_id=direct.pk, message_id=first.pk)
-    assert selectors.conversation_get_for_user(user=bob, conversation_id=direct.pk).unread_count == 1
+    assert (
+        selectors.conversation_get_for_user(user=bob, conversation_id=direct.pk).unread_count == 1
+    )
     services.conversation_mark_read(user=bob, conversation_id=direct.pk)
     assert selectors.unread_total_for_user(user=bob) == 0
     # Never moves backwards.
@@ -163,13 +164,16 @@ def test_muted_conversations_leave_the_total(alice, bob, direct):
     send(alice, direct)
     services.conversation_set_muted(user=bob, conversation_id=direct.pk, muted=True)
     assert selectors.unread_total_for_user(user=bob) == 0
-    assert selectors.conversation_get_for_user(user=bob, conversation_id=direct.pk).unread_count == 1
+    assert (
+        selectors.conversation_get_for_user(user=bob, conversation_id=direct.pk).unread_count == 1
+    )
 
 
 def test_edit_within_15_minutes_then_not(alice, bob, direct):
     message = send(alice, direct, "tpyo")
     edited = services.message_edit(user=alice, message_id=message.pk, body="typo")
-    assert edited.body == "typo" and edited.edited_at is not None
+    assert edited.body == "typo"
+    assert edited.edited_at is not None
     with pytest.raises(ValidationError) as error:
         services.message_edit(user=bob, message_id=message.pk, body="hijack")
     assert error.value.code == "not_yours"
@@ -183,7 +187,8 @@ def test_delete_leaves_a_placeholder(alice, direct):
     message = send(alice, direct, "secret")
     services.message_delete(user=alice, message_id=message.pk)
     message.refresh_from_db()
-    assert message.is_deleted and message.body == ""
+    assert message.is_deleted
+    assert message.body == ""
     with pytest.raises(ValidationError):
         services.message_edit(user=alice, message_id=message.pk, body="back")
 
@@ -218,18 +223,24 @@ def test_report_is_kept_once(alice, bob, direct):
 def test_assign_to_a_colleague_only(alice, university, liaison, org_conversation):
     colleague = MembershipFactory.create(organization=university).user
     party = services.conversation_assign(
-        user=liaison, conversation_id=org_conversation.pk, organization=university,
+        user=liaison,
+        conversation_id=org_conversation.pk,
+        organization=university,
         assignee=colleague,
     )
     assert party.assigned_to == colleague
     with pytest.raises(ValidationError):
         services.conversation_assign(
-            user=liaison, conversation_id=org_conversation.pk, organization=university,
+            user=liaison,
+            conversation_id=org_conversation.pk,
+            organization=university,
             assignee=alice,
         )
     with pytest.raises(Conversation.DoesNotExist):
         services.conversation_assign(
-            user=alice, conversation_id=org_conversation.pk, organization=university,
+            user=alice,
+            conversation_id=org_conversation.pk,
+            organization=university,
             assignee=alice,
         )
 

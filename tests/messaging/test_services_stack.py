@@ -31,8 +31,15 @@ async def test_message_reaches_participants_over_redis_and_not_outsiders(
     b, _, _ = await open_socket(bob)
     o, _, _ = await open_socket(outsider)
     try:
-        await send(a, {"type": "message.send", "conversation": direct.pk, "body": "over redis",
-                       "client_id": "r-1"})
+        await send(
+            a,
+            {
+                "type": "message.send",
+                "conversation": direct.pk,
+                "body": "over redis",
+                "client_id": "r-1",
+            },
+        )
         ack = await receive(a, of_type="message.ack")
         new = await receive(b, of_type="message.new")
         assert new["message"] == ack["message"]
@@ -96,6 +103,7 @@ def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30) -> None
 async def test_two_server_processes_share_one_redis(alice, bob, direct):
     """A message sent through one ASGI process reaches a socket held by the other."""
     import websockets
+    from websockets.typing import Origin
 
     env = {
         **os.environ,
@@ -107,8 +115,16 @@ async def test_two_server_processes_share_one_redis(alice, bob, direct):
     ports = [_free_port(), _free_port()]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "ucs.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "ucs.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -124,17 +140,25 @@ async def test_two_server_processes_share_one_redis(alice, bob, direct):
         async with (
             websockets.connect(
                 f"ws://127.0.0.1:{ports[0]}/ws/messaging/",
-                origin="http://127.0.0.1",
+                origin=Origin("http://127.0.0.1"),
                 additional_headers=headers[0],
             ) as first,
             websockets.connect(
                 f"ws://127.0.0.1:{ports[1]}/ws/messaging/",
-                origin="http://127.0.0.1",
+                origin=Origin("http://127.0.0.1"),
                 additional_headers=headers[1],
             ) as second,
         ):
-            await first.send(json.dumps({"type": "message.send", "conversation": direct.pk,
-                                         "body": "across processes", "client_id": "x-1"}))
+            await first.send(
+                json.dumps(
+                    {
+                        "type": "message.send",
+                        "conversation": direct.pk,
+                        "body": "across processes",
+                        "client_id": "x-1",
+                    }
+                )
+            )
             deadline = time.monotonic() + 10
             received = None
             while time.monotonic() < deadline:
