@@ -14,10 +14,10 @@ class PartyInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["id", "pair_key", "purpose", "last_message_at", "created_at"]
+    list_display = ["id", "pair_key", "purpose", "created_at"]
     list_filter = ["purpose"]
     inlines = [PartyInline]
-    raw_id_fields = ["created_by", "last_message"]
+    raw_id_fields = ["created_by"]
 
 
 @admin.register(Message)

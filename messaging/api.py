@@ -155,7 +155,9 @@ class ConversationListCreateApi(APIView):
             unread_first=request.query_params.get("unread_first") in ("1", "true", "yes"),
         )
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        page = selectors.with_last_messages(
+            paginator.paginate_queryset(queryset, request, view=self) or []
+        )
         organization_ids = set(selectors.organization_ids_for_user(user=user))
         return paginator.get_paginated_response(
             [conversation_payload(c, user=user, organization_ids=organization_ids) for c in page]

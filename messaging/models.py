@@ -72,17 +72,12 @@ class Conversation(models.Model):
         null=True,
         related_name="+",
     )
-    last_message = models.ForeignKey(
-        "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
-        ordering = [models.F("last_message_at").desc(nulls_last=True), "-id"]
-        indexes = [models.Index(fields=["-last_message_at", "-id"])]
+        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.pair_key}"
@@ -90,10 +85,14 @@ class Conversation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("messaging:thread", kwargs={"pk": self.pk})
 
-    # Set by the annotations of messaging.selectors (conversation_list_for_user and friends).
+    # Set by messaging.selectors (conversation_list_for_user and friends): annotations, and
+    # `last_message`, the newest message the viewer may see. Nothing is stored for it, so
+    # sending a message writes one row and nothing else.
     unread_count: int
     muted: bool
     last_read_id: int
+    last_message_id: int | None
+    last_message: "Message | None"
 
 
 class Party(models.Model):

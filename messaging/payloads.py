@@ -103,7 +103,7 @@ def conversation_payload(
         "unread_count": getattr(conversation, "unread_count", 0),
         "muted": getattr(conversation, "muted", False),
         "last_message": message_payload(last) if last else None,
-        "last_message_at": _iso(conversation.last_message_at),
+        "last_message_at": _iso(last.created_at) if last else None,
         "created_at": _iso(conversation.created_at),
         "url": conversation.get_absolute_url(),
     }

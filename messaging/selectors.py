@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -75,8 +76,15 @@ def _with_state(queryset: QuerySet[Conversation], user: User) -> QuerySet[Conver
         .annotate(n=Count("id"))
         .values("n")
     )
+    newest_visible = (
+        Message.objects.filter(conversation=OuterRef("pk"))
+        .filter(Q(withheld=False) | Q(sender=user))
+        .order_by("-id")
+        .values("id")[:1]
+    )
     # The model declares these names for type checkers; django-stubs sees a redefinition.
     return queryset.annotate(  # type: ignore[no-redef]
+        last_message_id=Subquery(newest_visible),
         last_read_id=Coalesce(Subquery(state.values("last_read_id")[:1]), Value(0)),
         muted=Coalesce(
             Subquery(state.values("muted")[:1]), Value(False), output_field=BooleanField()
@@ -87,17 +95,30 @@ def _with_state(queryset: QuerySet[Conversation], user: User) -> QuerySet[Conver
 
 
 def _for_display(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
-    return queryset.select_related(
-        "last_message__sender", "last_message__sender_organization"
-    ).prefetch_related(
+    return queryset.prefetch_related(
         Prefetch(
             "parties",
             queryset=Party.objects.select_related("user", "organization", "assigned_to").order_by(
                 "id"
             ),
         ),
-        Prefetch("last_message__attachments"),
     )
+
+
+def with_last_messages(conversations: Iterable[Conversation]) -> list[Conversation]:
+    """Load each conversation's `last_message` (from the `last_message_id` annotation) in
+    two queries, whatever their number: call it on the page about to be shown."""
+    rows = list(conversations)
+    ids = [c.last_message_id for c in rows if c.last_message_id]
+    messages = {
+        m.pk: m
+        for m in Message.objects.filter(pk__in=ids)
+        .select_related("sender", "sender_organization")
+        .prefetch_related("attachments")
+    }
+    for conversation in rows:
+        conversation.last_message = messages.get(conversation.last_message_id or 0)
+    return rows
 
 
 def conversation_list_for_user(
@@ -105,9 +126,7 @@ def conversation_list_for_user(
 ) -> QuerySet[Conversation]:
     """The person's conversations, newest first, each with `unread_count`, `muted` and
     `last_read_id`; a conversation without messages shows only to whoever started it."""
-    queryset = Conversation.objects.filter(_access(user)).filter(
-        Q(last_message__isnull=False) | Q(created_by=user)
-    )
+    queryset = Conversation.objects.filter(_access(user))
     search = search.strip()
     if search:
         queryset = queryset.filter(
@@ -117,8 +136,10 @@ def conversation_list_for_user(
                 )
             )
         )
-    queryset = _with_state(queryset, user)
-    ordering: list[Any] = ["-last_message_at", "-id"]
+    queryset = _with_state(queryset, user).filter(
+        Q(last_message_id__isnull=False) | Q(created_by=user)
+    )
+    ordering: list[Any] = [F("last_message_id").desc(nulls_last=True), "-id"]
     if unread_first:
         has_unread = Case(When(unread_count__gt=0, then=Value(1)), default=Value(0))
         ordering = [has_unread.desc(), *ordering]
@@ -126,9 +147,10 @@ def conversation_list_for_user(
 
 
 def conversation_get_for_user(*, user: User, conversation_id: int) -> Conversation:
-    return _for_display(_with_state(Conversation.objects.filter(_access(user)), user)).get(
+    conversation = _for_display(_with_state(Conversation.objects.filter(_access(user)), user)).get(
         pk=conversation_id
     )
+    return with_last_messages([conversation])[0]
 
 
 def unread_total_for_user(*, user: User) -> int:
@@ -176,38 +198,34 @@ class Audience:
 
 
 def conversation_audience(*, conversation_id: int, asking_user_id: int | None = None) -> Audience:
-    """One query: the parties of the conversation, the current members of its organisations,
-    and (for `asking_user_id`) which person parties have blocked the one asking.
-    Raises `Conversation.DoesNotExist` for a conversation that is not there."""
-    rows = Party.objects.filter(conversation_id=conversation_id)
+    """The parties of the conversation, which person parties blocked `asking_user_id`, and
+    the current members of its organisations. Raises `Conversation.DoesNotExist` for a
+    conversation that is not there.
+
+    On the path of every message: one small query for a conversation between people, two
+    with organisations (one joined query costs more to plan than both together).
+    """
+    parties = Party.objects.filter(conversation_id=conversation_id)
     if asking_user_id is not None:
-        rows = rows.annotate(
+        parties = parties.annotate(
             blocks_asker=Exists(
                 Block.objects.filter(blocker=OuterRef("user_id"), blocked_id=asking_user_id)
             )
         )
     else:
-        rows = rows.annotate(blocks_asker=Value(False))
-    users: set[int] = set()
-    blockers: set[int] = set()
-    organizations: set[int] = set()
-    members: dict[int, set[int]] = {}
-    found = False
-    for user_id, organization_id, member_id, blocks_asker in rows.values_list(
-        "user_id", "organization_id", "organization__memberships__user_id", "blocks_asker"
-    ):
-        found = True
-        if user_id:
-            users.add(user_id)
-            if blocks_asker:
-                blockers.add(user_id)
-        elif organization_id:
-            organizations.add(organization_id)
-            bucket = members.setdefault(organization_id, set())
-            if member_id:
-                bucket.add(member_id)
-    if not found:
+        parties = parties.annotate(blocks_asker=Value(False))
+    rows = list(parties.values_list("user_id", "organization_id", "blocks_asker"))
+    if not rows:
         raise Conversation.DoesNotExist
+    users = {user_id for user_id, _org, _blocks in rows if user_id}
+    blockers = {user_id for user_id, _org, blocks in rows if user_id and blocks}
+    organizations = {org for _user, org, _blocks in rows if org}
+    members: dict[int, set[int]] = {org: set() for org in organizations}
+    if organizations:
+        for organization_id, member_id in Membership.objects.filter(
+            organization_id__in=organizations
+        ).values_list("organization_id", "user_id"):
+            members[organization_id].add(member_id)
     return Audience(
         conversation_id=conversation_id,
         party_users=frozenset(users),

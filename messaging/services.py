@@ -7,6 +7,7 @@ each person who may read the conversation *now* (computed from current membershi
 import re
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -309,11 +310,14 @@ def message_send(
     checked: list[CheckedFile] = [check_upload(upload) for upload in attachments]
     audience = audience_for_user(user=user, conversation_id=conversation_id)
     withheld = _withheld(audience, user)
+    # Not a decorator. The insert is the first write: a duplicate client_id fails it, and we
+    # then read the message that won (checking after inserting is what makes it race-free).
+    # A message without files is that one INSERT, atomic by itself; with files, or inside
+    # the caller's transaction, a transaction (or savepoint) holds everything together and
+    # a failure rolls back this block alone.
+    needs_block = bool(checked) or transaction.get_connection().in_atomic_block
     try:
-        # Not a decorator: the insert is the first write, so a duplicate client_id rolls back
-        # this block alone (a savepoint when the caller holds a transaction) and we then read
-        # the message that won. Ordering the check after the insert makes it race-free.
-        with transaction.atomic():
+        with transaction.atomic() if needs_block else nullcontext():
             message = Message(
                 conversation_id=conversation_id,
                 sender=user,
@@ -342,10 +346,6 @@ def message_send(
                 )
                 for item in checked
             ]
-            if not withheld:
-                Conversation.objects.filter(pk=conversation_id).update(
-                    last_message=message, last_message_at=message.created_at
-                )
             publish_to_users(
                 _recipients(audience, user, withheld=withheld),
                 {"type": "message.new", "message": message_payload(message, attachments=stored)},

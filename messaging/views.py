@@ -31,7 +31,7 @@ def _me(request: HttpRequest) -> User:
 def _list_context(request: HttpRequest, user: User, organization_ids: set[int]) -> dict[str, Any]:
     search = request.GET.get("q", "").strip()
     unread_first = request.GET.get("unread") == "1"
-    conversations = list(
+    conversations = selectors.with_last_messages(
         selectors.conversation_list_for_user(user=user, search=search, unread_first=unread_first)[
             :100
         ]
