@@ -185,7 +185,11 @@ class Message(models.Model):
                 fields=["conversation", "sender", "client_id"], name="message_client_id_once"
             ),
         ]
-        indexes = [models.Index(fields=["conversation", "id"])]
+        indexes = [
+            models.Index(fields=["conversation", "id"]),
+            # The missed-messages job scans a window of time.
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} in {self.conversation_id} by {self.sender_id}"

@@ -5,9 +5,10 @@ A conversation someone may not read does not exist for them: the selectors raise
 the socket), so nobody learns whether a number belongs to somebody else's conversation.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -28,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 from members.models import Membership, Organization
@@ -43,6 +46,10 @@ from .models import (
     Party,
 )
 
+# A message unread this long goes into a missed-messages email…
+MISSED_AFTER = timedelta(minutes=10)
+# …if the email job sees it within this time (the job runs every minute).
+MISSED_LOOKBACK = timedelta(hours=6)
 MESSAGE_PAGE_DEFAULT = 50
 MESSAGE_PAGE_MAX = 200
 
@@ -356,3 +363,102 @@ def assignable_members(*, organization: Organization) -> QuerySet[User]:
     return User.objects.filter(memberships__organization=organization, is_active=True).order_by(
         "name"
     )
+
+
+def conversation_readers(*, conversation_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Who may read each of these conversations now, in two queries."""
+    ids = list(conversation_ids)
+    readers: dict[int, set[int]] = {conversation_id: set() for conversation_id in ids}
+    by_organization: dict[int, list[int]] = {}
+    for conversation_id, user_id, organization_id in Party.objects.filter(
+        conversation_id__in=ids
+    ).values_list("conversation_id", "user_id", "organization_id"):
+        if user_id:
+            readers[conversation_id].add(user_id)
+        elif organization_id:
+            by_organization.setdefault(organization_id, []).append(conversation_id)
+    for organization_id, user_id in Membership.objects.filter(
+        organization_id__in=by_organization
+    ).values_list("organization_id", "user_id"):
+        for conversation_id in by_organization[organization_id]:
+            readers[conversation_id].add(user_id)
+    return readers
+
+
+def users_with_missed_messages() -> list[int]:
+    """People with a message between 10 minutes and 6 hours old that they have neither read
+    nor been emailed about, and who did not turn these emails off. A handful of queries,
+    bounded by the (conversation, sender) pairs active in that window."""
+    now = timezone.now()
+    newest_by_sender = (
+        Message.objects.filter(
+            created_at__lte=now - MISSED_AFTER,
+            created_at__gte=now - MISSED_LOOKBACK,
+            withheld=False,
+            deleted_at=None,
+        )
+        .order_by()
+        .values_list("conversation_id", "sender_id")
+        .annotate(newest=Max("id"))
+    )
+    senders: dict[int, dict[int, int]] = {}
+    for conversation_id, sender_id, newest in newest_by_sender:
+        senders.setdefault(conversation_id, {})[sender_id] = newest
+    if not senders:
+        return []
+    # A muted conversation is never emailed about: its floor is beyond any message.
+    floors: dict[tuple[int, int], float] = {
+        (conversation_id, user_id): math.inf if muted else max(last_read, last_emailed)
+        for conversation_id, user_id, last_read, last_emailed, muted in (
+            ConversationState.objects.filter(conversation_id__in=senders).values_list(
+                "conversation_id", "user_id", "last_read_id", "last_emailed_id", "muted"
+            )
+        )
+    }
+    opted_out = set(
+        MessagingSettings.objects.filter(email=EmailPreference.OFF).values_list(
+            "user_id", flat=True
+        )
+    )
+    candidates: set[int] = set()
+    for conversation_id, readers in conversation_readers(conversation_ids=senders).items():
+        for reader in readers - opted_out:
+            newest_from_others = max(
+                (newest for sender, newest in senders[conversation_id].items() if sender != reader),
+                default=0,
+            )
+            if newest_from_others > floors.get((conversation_id, reader), 0):
+                candidates.add(reader)
+    return sorted(candidates)
+
+
+def missed_messages_for_user(*, user: User) -> list[tuple[Conversation, list[Message]]]:
+    """What one person has not read for 10 minutes and was not emailed about, by
+    conversation (up to 20 messages each); muted conversations left out."""
+    cutoff = timezone.now() - MISSED_AFTER
+    conversations = [
+        c for c in conversation_list_for_user(user=user) if c.unread_count and not c.muted
+    ]
+    if not conversations:
+        return []
+    floors = {
+        s.conversation_id: max(s.last_read_id, s.last_emailed_id)
+        for s in ConversationState.objects.filter(user=user, conversation__in=conversations)
+    }
+    result = []
+    for conversation in conversations:
+        messages = list(
+            Message.objects.filter(
+                conversation=conversation,
+                id__gt=floors.get(conversation.pk, 0),
+                created_at__lte=cutoff,
+                withheld=False,
+                deleted_at__isnull=True,
+            )
+            .exclude(sender=user)
+            .select_related("sender", "sender_organization")
+            .order_by("id")[:20]
+        )
+        if messages:
+            result.append((conversation, messages))
+    return result

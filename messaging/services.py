@@ -49,13 +49,12 @@ from .selectors import (
     Audience,
     audience_for_user,
     contact_ids_for_user,
-    conversation_audience,
+    missed_messages_for_user,
 )
 
 MAX_BODY = 5000
 EDIT_WINDOW = timedelta(minutes=15)
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-MISSED_AFTER = timedelta(minutes=10)
 
 PRESENCE_ONLINE_KEY = "messaging:online:{}"
 PRESENCE_LAST_SEEN_KEY = "messaging:seen:{}"
@@ -546,42 +545,6 @@ def sockets_close(*, user_id: int, session_key: str | None = None) -> None:
 # --- Missed-message emails --------------------------------------------------------------
 
 
-def _missed_messages(user: User) -> list[tuple[Conversation, list[Message]]]:
-    from .selectors import conversation_list_for_user
-
-    cutoff = timezone.now() - MISSED_AFTER
-    conversations = [
-        c
-        for c in conversation_list_for_user(user=user).select_related(None)
-        if c.unread_count and not c.muted
-    ]
-    if not conversations:
-        return []
-    states = {
-        s.conversation_id: s
-        for s in ConversationState.objects.filter(user=user, conversation__in=conversations)
-    }
-    result = []
-    for conversation in conversations:
-        state = states.get(conversation.pk)
-        floor = max(state.last_read_id, state.last_emailed_id) if state else 0
-        messages = list(
-            Message.objects.filter(
-                conversation=conversation,
-                id__gt=floor,
-                created_at__lte=cutoff,
-                withheld=False,
-                deleted_at__isnull=True,
-            )
-            .exclude(sender=user)
-            .select_related("sender", "sender_organization")
-            .order_by("id")[:20]
-        )
-        if messages:
-            result.append((conversation, messages))
-    return result
-
-
 @transaction.atomic
 def missed_messages_email_send(*, user_id: int) -> MissedMessagesEmail | None:
     """One email listing what the person has not read for 10 minutes, in their language.
@@ -596,7 +559,7 @@ def missed_messages_email_send(*, user_id: int) -> MissedMessagesEmail | None:
     row = MessagingSettings.objects.filter(user=user).first()
     if row is not None and row.email == EmailPreference.OFF:
         return None
-    missed = _missed_messages(user)
+    missed = missed_messages_for_user(user=user)
     if not missed:
         return None
     through = max(m.pk for _conversation, messages in missed for m in messages)
@@ -653,39 +616,3 @@ def _other_side_name(conversation: Conversation, user: User) -> str:
     )
     _mine, other = sides(conversation, user=user, organization_ids=organization_ids)
     return other.name
-
-
-def users_with_missed_messages() -> list[int]:
-    """People with a message older than 10 minutes they have neither read nor been emailed."""
-    cutoff = timezone.now() - MISSED_AFTER
-    recent = timezone.now() - timedelta(days=2)
-    candidates: set[int] = set()
-    rows = (
-        Message.objects.filter(
-            created_at__lte=cutoff, created_at__gte=recent, withheld=False, deleted_at=None
-        )
-        .values_list("conversation_id", "sender_id", "id")
-        .order_by()
-    )
-    by_conversation: dict[int, list[tuple[int, int]]] = {}
-    for conversation_id, sender_id, message_id in rows:
-        by_conversation.setdefault(conversation_id, []).append((sender_id, message_id))
-    if not by_conversation:
-        return []
-    states = {
-        (s.conversation_id, s.user_id): max(s.last_read_id, s.last_emailed_id)
-        for s in ConversationState.objects.filter(conversation_id__in=by_conversation)
-    }
-    opted_out = set(
-        MessagingSettings.objects.filter(email=EmailPreference.OFF).values_list(
-            "user_id", flat=True
-        )
-    )
-    for conversation_id, items in by_conversation.items():
-        for reader in conversation_audience(conversation_id=conversation_id).user_ids:
-            if reader in opted_out:
-                continue
-            floor = states.get((conversation_id, reader), 0)
-            if any(sender != reader and mid > floor for sender, mid in items):
-                candidates.add(reader)
-    return sorted(candidates)

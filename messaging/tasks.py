@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from . import services
+from . import selectors, services
 
 
 @shared_task
 def send_missed_message_emails() -> int:
     """Every minute (CELERY_BEAT_SCHEDULE): one task per person with missed messages."""
-    user_ids = services.users_with_missed_messages()
+    user_ids = selectors.users_with_missed_messages()
     for user_id in user_ids:
         send_missed_messages_email.delay(user_id=user_id)
     return len(user_ids)

@@ -63,3 +63,18 @@ def test_read_muted_and_opted_out_people_get_no_email(
     with django_capture_on_commit_callbacks(execute=True):
         tasks.send_missed_messages_email(user_id=bob.pk)
     assert mail.outbox == []
+
+
+def test_members_of_a_receiving_organization_are_emailed_and_the_sender_is_not(
+    alice, university, liaison, org_conversation, django_assert_max_num_queries
+):
+    from messaging import selectors
+    from tests.factories import MembershipFactory
+
+    colleague = MembershipFactory.create(organization=university).user
+    _age(send(alice, org_conversation, "Lab visit next week?"))
+    with django_assert_max_num_queries(5):
+        candidates = selectors.users_with_missed_messages()
+    assert candidates == sorted([liaison.pk, colleague.pk])
+    services.conversation_set_muted(user=colleague, conversation_id=org_conversation.pk, muted=True)
+    assert selectors.users_with_missed_messages() == [liaison.pk]
