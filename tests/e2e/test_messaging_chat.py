@@ -68,16 +68,16 @@ def test_two_people_chat_live_with_seen_marks(asgi_server):
     alice = UserFactory.create(name="Alice Akhmetova")
     bob = UserFactory.create(name="Bob Bekov")
     conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
-    url = f"{asgi_server}/messages/{conversation.pk}/"
+    url = f"/messages/{conversation.pk}/"
     cookies = {alice.pk: _cookie(alice), bob.pk: _cookie(bob)}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         try:
-            pages = {}
             errors: list[str] = []
-            for person in (alice, bob):
+
+            def open_page(person, path):
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 context.add_cookies(
                     [
@@ -91,17 +91,30 @@ def test_two_people_chat_live_with_seen_marks(asgi_server):
                 )
                 page = context.new_page()
                 page.on("pageerror", lambda error: errors.append(str(error)))
-                page.goto(url)
-                expect(page.locator("#chat-status")).to_be_hidden(timeout=10_000)
-                pages[person.pk] = page
-            first, second = pages[alice.pk], pages[bob.pk]
+                page.goto(f"{asgi_server}{path}")
+                return page
+
+            first = open_page(alice, url)
+            expect(first.locator("#chat-status")).to_be_hidden(timeout=10_000)
+            # Bob is elsewhere on the site: the badge in his navigation counts live.
+            elsewhere = open_page(bob, "/")
+            badge = elsewhere.locator("#nav-unread")
+            expect(badge).to_have_attribute("hidden", "")
+            first.wait_for_timeout(500)  # let Bob's socket connect
 
             first.fill("#composer-body", "Hello Bob, are you free on Friday?")
             first.keyboard.press("Enter")
+            expect(badge).to_have_text("1", timeout=10_000)
+            expect(badge).not_to_have_attribute("hidden", "")
+
+            second = elsewhere.context.new_page()
+            second.on("pageerror", lambda error: errors.append(str(error)))
+            second.goto(f"{asgi_server}{url}")
             expect(second.locator(".msg", has_text="are you free on Friday?")).to_be_visible(
                 timeout=10_000
             )
-            expect(second.locator("#nav-unread")).to_be_hidden(timeout=10_000)
+            # Reading it in the thread clears the badge on his other page.
+            expect(badge).to_have_attribute("hidden", "", timeout=10_000)
 
             second.fill("#composer-body", "Yes, Friday works.")
             second.keyboard.press("Shift+Enter")
