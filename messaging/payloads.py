@@ -6,8 +6,6 @@ the hot path of the socket, and one definition keeps the API and the socket iden
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from accounts.models import User
 
 from .models import Attachment, Conversation, Message, Party
@@ -107,8 +105,3 @@ def conversation_payload(
         "created_at": _iso(conversation.created_at),
         "url": conversation.get_absolute_url(),
     }
-
-
-def inbox_label(conversation: Conversation, *, user: User, organization_ids: set[int]) -> str:
-    mine, _other = sides(conversation, user=user, organization_ids=organization_ids)
-    return mine.organization.name if mine.organization else _("Personal")

@@ -51,6 +51,9 @@ MISSED_AFTER = timedelta(minutes=10)
 # …if the email job sees it within this time (the job runs every minute).
 MISSED_LOOKBACK = timedelta(hours=6)
 MESSAGE_PAGE_DEFAULT = 50
+# Presence lives in the cache (written by services.presence_*).
+PRESENCE_ONLINE_KEY = "messaging:online:{}"
+PRESENCE_LAST_SEEN_KEY = "messaging:seen:{}"
 MESSAGE_PAGE_MAX = 200
 
 
@@ -326,8 +329,6 @@ def contact_ids_for_user(*, user: User) -> set[int]:
 
 
 def presence_for_users(*, user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    from .services import PRESENCE_LAST_SEEN_KEY, PRESENCE_ONLINE_KEY
-
     ids = list(user_ids)
     online = cache.get_many([PRESENCE_ONLINE_KEY.format(uid) for uid in ids])
     seen = cache.get_many([PRESENCE_LAST_SEEN_KEY.format(uid) for uid in ids])

@@ -46,9 +46,12 @@ from .models import (
 )
 from .payloads import message_payload
 from .selectors import (
+    PRESENCE_LAST_SEEN_KEY,
+    PRESENCE_ONLINE_KEY,
     Audience,
     audience_for_user,
     contact_ids_for_user,
+    message_get_for_user,
     missed_messages_for_user,
 )
 
@@ -56,14 +59,13 @@ MAX_BODY = 5000
 EDIT_WINDOW = timedelta(minutes=15)
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
-PRESENCE_ONLINE_KEY = "messaging:online:{}"
-PRESENCE_LAST_SEEN_KEY = "messaging:seen:{}"
 PRESENCE_SOCKETS_KEY = "messaging:sockets:{}"
 PRESENCE_TTL = 75  # seconds; the web client says it is alive every 25 s
 
 
-def party_key(*, user: User | None = None, organization: Organization | None = None) -> str:
-    return f"u{user.pk}" if user is not None else f"o{organization.pk}"  # type: ignore[union-attr]
+def party_key(party: User | Organization) -> str:
+    """How a party is named in `Conversation.pair_key`."""
+    return f"u{party.pk}" if isinstance(party, User) else f"o{party.pk}"
 
 
 def pair_key(first: str, second: str) -> str:
@@ -116,13 +118,10 @@ def conversation_get_or_create(
     else:
         purpose = ""
 
-    mine = (
-        party_key(user=user) if as_organization is None else party_key(organization=as_organization)
-    )
-    theirs = (
-        party_key(user=to_user) if to_user is not None else party_key(organization=to_organization)
-    )
-    key = pair_key(mine, theirs)
+    sender_side: User | Organization = as_organization or user
+    receiver_side = to_user or to_organization
+    assert receiver_side is not None  # one of them, checked above
+    key = pair_key(party_key(sender_side), party_key(receiver_side))
     with transaction.atomic():
         # The unique pair key settles a race: the second request waits for the first's
         # insert, fails, and then finds that conversation.
@@ -232,7 +231,7 @@ def conversation_mark_read(
             )
             state.last_read_id = newest
             publish_to_users(
-                audience.user_ids,
+                audience.user_ids - audience.blocked_by,
                 {
                     "type": "read",
                     "conversation": conversation_id,
@@ -244,10 +243,11 @@ def conversation_mark_read(
 
 
 def conversation_typing(*, user: User, conversation_id: int) -> None:
-    """Tell the other readers that this person is typing (nothing is stored)."""
+    """Tell the other readers that this person is typing (nothing is stored); someone who
+    blocked them is not told."""
     audience = audience_for_user(user=user, conversation_id=conversation_id)
     publish_to_users(
-        audience.user_ids - {user.pk},
+        audience.user_ids - audience.blocked_by - {user.pk},
         {
             "type": "typing",
             "conversation": conversation_id,
@@ -420,8 +420,6 @@ def message_delete(*, user: User, message_id: int) -> Message:
 @transaction.atomic
 def message_report(*, user: User, message_id: int, reason: str = "") -> Report:
     """Report a message to the moderators (once per person and message)."""
-    from .selectors import message_get_for_user
-
     message = message_get_for_user(user=user, message_id=message_id)
     if message.sender_id == user.pk:
         raise ValidationError(_("You cannot report your own message."), code="own_message")

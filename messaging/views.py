@@ -120,14 +120,12 @@ def _start(
     to_organization: Organization | None = None,
 ) -> HttpResponse:
     user = _me(request)
-    target_key = (
-        services.party_key(user=to_user)
-        if to_user is not None
-        else services.party_key(organization=to_organization)
-    )
+    target = to_user or to_organization
+    assert target is not None
+    target_key = services.party_key(target)
     if request.method == "GET":
         existing = selectors.conversation_find_for_user(
-            user=user, pair_key=services.pair_key(services.party_key(user=user), target_key)
+            user=user, pair_key=services.pair_key(services.party_key(user), target_key)
         )
         if existing is not None:
             return redirect(existing)

@@ -300,3 +300,27 @@ async def test_ping_answers_pong(alice):
         assert (await receive(a))["type"] == "pong"
     finally:
         await a.disconnect()
+
+
+async def test_a_blocker_receives_nothing_from_the_blocked_person(alice, bob, direct):
+    await database_sync_to_async(services.block_create)(blocker=bob, blocked=alice)
+    a, _, _ = await open_socket(alice)
+    b, _, _ = await open_socket(bob)
+    try:
+        await send(a, {"type": "typing", "conversation": direct.pk})
+        await send(
+            a,
+            {
+                "type": "message.send",
+                "conversation": direct.pk,
+                "body": "hello?",
+                "client_id": "blocked-1",
+            },
+        )
+        ack = await receive(a, of_type="message.ack")
+        assert ack["message"]["body"] == "hello?"  # the sender is not told
+        assert (await receive(a, of_type="message.new"))["message"]["id"] == ack["message"]["id"]
+        assert await b.receive_nothing(timeout=0.3)
+    finally:
+        await a.disconnect()
+        await b.disconnect()
