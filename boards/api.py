@@ -45,14 +45,14 @@ def _user(request: Request) -> User:
 
 
 # --- Output ----------------------------------------------------------------------------------
-class OrganizationRefOutput(serializers.Serializer):
+class BoardOrganizationOutput(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     kind = serializers.CharField()
     verified = serializers.BooleanField(source="is_verified")
 
 
-class AttachmentOutput(serializers.Serializer):
+class BoardAttachmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     content_type = serializers.CharField()
@@ -77,7 +77,7 @@ class PostOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=PostStatus.choices)
     title = serializers.CharField()
     summary = serializers.CharField()
-    organization = OrganizationRefOutput()
+    organization = BoardOrganizationOutput()
     categories = serializers.ListField(child=serializers.CharField())
     districts = serializers.ListField(child=serializers.CharField())
     tags = serializers.ListField(child=serializers.CharField())
@@ -96,7 +96,7 @@ class PostDetailOutput(PostOutput):
     expected_outcome = serializers.CharField()
     contact_name = serializers.CharField()
     contact_email = serializers.SerializerMethodField()
-    attachments = AttachmentOutput(many=True, source="attachments.all")
+    attachments = BoardAttachmentOutput(many=True, source="attachments.all")
     timeline = TimelineEventOutput(many=True, source="timeline_events")
 
     def get_contact_email(self, post: Post) -> str | None:
@@ -108,7 +108,7 @@ class PostDetailOutput(PostOutput):
 class ProposalOutput(serializers.Serializer):
     id = serializers.IntegerField()
     post = serializers.IntegerField(source="post_id")
-    organization = OrganizationRefOutput()
+    organization = BoardOrganizationOutput()
     summary = serializers.CharField()
     approach = serializers.CharField()
     team = serializers.CharField()
@@ -119,7 +119,7 @@ class ProposalOutput(serializers.Serializer):
     first_response_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue")
     created_at = serializers.DateTimeField()
-    attachments = AttachmentOutput(many=True, source="attachments.all")
+    attachments = BoardAttachmentOutput(many=True, source="attachments.all")
 
 
 def _post_detail(post: Post, request: Request) -> dict[str, Any]:
@@ -205,7 +205,7 @@ class AttachmentInput(serializers.Serializer):
 
 
 class MatchOutput(serializers.Serializer):
-    organization = OrganizationRefOutput()
+    organization = BoardOrganizationOutput()
     score = serializers.FloatField()
     reasons = serializers.DictField(
         help_text="`categories`, `tags`, `words` (lists), `district`, `kind`."
@@ -409,7 +409,7 @@ class PostAttachmentsApi(APIView):
     @extend_schema(
         operation_id="posts_attachments_create",
         request={"multipart/form-data": AttachmentInput},
-        responses={201: AttachmentOutput},
+        responses={201: BoardAttachmentOutput},
         description="Members of the posting organisation attach a file, checked by content.",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -421,7 +421,7 @@ class PostAttachmentsApi(APIView):
             attachment = services.attachment_add(
                 user=user, post=post, upload=serializer.validated_data["file"]
             )
-        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(BoardAttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
 class ProposalAttachmentsApi(APIView):
@@ -431,7 +431,7 @@ class ProposalAttachmentsApi(APIView):
     @extend_schema(
         operation_id="proposals_attachments_create",
         request={"multipart/form-data": AttachmentInput},
-        responses={201: AttachmentOutput},
+        responses={201: BoardAttachmentOutput},
         description="Members of the proposing organisation attach a file, checked by content.",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -443,7 +443,7 @@ class ProposalAttachmentsApi(APIView):
             attachment = services.attachment_add(
                 user=user, proposal=proposal, upload=serializer.validated_data["file"]
             )
-        return Response(AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(BoardAttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
 class PostMatchesApi(APIView):

@@ -307,11 +307,11 @@ class PrivateStorage(FileSystemStorage):
 
     @property
     def base_location(self) -> str:
-        return str(settings.BOARDS_PRIVATE_MEDIA_ROOT)
+        return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
     def location(self) -> str:
-        return str(PurePath(settings.BOARDS_PRIVATE_MEDIA_ROOT))
+        return str(PurePath(settings.PRIVATE_MEDIA_ROOT))
 
     @property
     def base_url(self) -> str:

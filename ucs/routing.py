@@ -2,4 +2,8 @@
 
 from django.urls import URLPattern, URLResolver
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from messaging.routing import websocket_urlpatterns as messaging_websockets
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    *messaging_websockets,
+]

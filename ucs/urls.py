@@ -20,6 +20,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("members/", include("members.urls")),
     path("boards/", include("boards.urls")),
+    path("messages/", include("messaging.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ucs.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -20,7 +20,7 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path) -> None:
-    settings.BOARDS_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @dataclass

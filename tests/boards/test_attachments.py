@@ -113,6 +113,6 @@ def test_draft_attachments_are_private(cast, make_post, client_for):
 def test_files_are_stored_outside_the_public_media_root(settings, cast, problem):
     attachment = services.attachment_add(user=cast.official, post=problem, upload=pdf_upload())
     path = attachment.file.path
-    assert str(path).startswith(str(settings.BOARDS_PRIVATE_MEDIA_ROOT))
+    assert str(path).startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not str(path).startswith(str(settings.MEDIA_ROOT))
     assert "brief" not in path  # stored under a random name

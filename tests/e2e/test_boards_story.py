@@ -22,7 +22,7 @@ def log_in(browser: Browser, base: str, email: str) -> Page:
 
 
 def test_a_city_problem_from_publication_to_outcome(live_server, browser, settings):
-    settings.BOARDS_PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT
     department = OrganizationFactory.create(
         name="Department of Ecology",
         slug="ecology-dept",

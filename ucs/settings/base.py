@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_ID = 1
 SITE_NAME = "UCS"
+# Where the site is reached from outside: links in emails sent by background jobs.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "daphne",
@@ -164,6 +166,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=30),
     },
+    "messaging-missed-message-emails": {
+        "task": "messaging.tasks.send_missed_message_emails",
+        "schedule": 60.0,
+    },
 }
 
 # --- Auth and accounts ------------------------------------------------------------------
@@ -236,9 +242,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Board attachments (and anything else access-checked) live outside MEDIA_ROOT: never served
-# by the web server, only by views that check who may read them.
-BOARDS_PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+# Attachments of board posts, proposals and messages live outside MEDIA_ROOT: never served by
+# the web server, only by views that check who may read them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -327,6 +333,9 @@ CELERY_BEAT_SCHEDULE["boards-refresh-organization-terms"] = {
     "task": "boards.tasks.refresh_organization_terms",
     "schedule": crontab(minute="*/15"),
 }
+# --- Messaging --------------------------------------------------------------------------
+# Frames one person may send over all their sockets: (frames, per seconds).
+MESSAGING_SOCKET_RATE = tuple(env.list("MESSAGING_SOCKET_RATE", cast=int, default=[60, 10]))
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

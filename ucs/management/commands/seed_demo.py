@@ -5,6 +5,7 @@ from django.test import override_settings
 from accounts import demo as accounts_demo
 from boards import demo as boards_demo
 from members import demo as members_demo
+from messaging import demo as messaging_demo
 
 
 class Command(BaseCommand):
@@ -22,10 +23,11 @@ class Command(BaseCommand):
             users = accounts_demo.seed()
             organizations = members_demo.seed(users)
             posts = boards_demo.seed(users)
+            conversations = messaging_demo.seed(users, organizations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(users)} people, {len(organizations)} organisations, "
-                f"{len(posts)} board posts."
+                f"{len(posts)} board posts, {len(conversations)} conversations."
             )
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/accounts/login/ with any of these:")

@@ -1,0 +1,130 @@
+"""Two people in two browser contexts chat live: one writes, the other sees it appear,
+answers, and the first sees the answer and the "seen" mark.
+
+pytest-django's `live_server` speaks WSGI only, so this test serves the real ASGI
+application (HTTP and the WebSocket) with uvicorn in a thread of the test process, on the
+same test database and in-memory channel layer.
+"""
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from django.test import Client
+from playwright.sync_api import expect, sync_playwright
+
+from messaging import services
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    from ucs.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise TimeoutError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def test_two_people_chat_live_with_seen_marks(asgi_server):
+    alice = UserFactory.create(name="Alice Akhmetova")
+    bob = UserFactory.create(name="Bob Bekov")
+    conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
+    url = f"/messages/{conversation.pk}/"
+    cookies = {alice.pk: _cookie(alice), bob.pk: _cookie(bob)}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            errors: list[str] = []
+
+            def open_page(person, path):
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                context.add_cookies(
+                    [
+                        {
+                            "name": "sessionid",
+                            "value": cookies[person.pk],
+                            "domain": "127.0.0.1",
+                            "path": "/",
+                        }
+                    ]
+                )
+                page = context.new_page()
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.goto(f"{asgi_server}{path}")
+                return page
+
+            first = open_page(alice, url)
+            expect(first.locator("#chat-status")).to_be_hidden(timeout=10_000)
+            # Bob is elsewhere on the site: the badge in his navigation counts live.
+            elsewhere = open_page(bob, "/")
+            badge = elsewhere.locator("#nav-unread")
+            expect(badge).to_have_attribute("hidden", "")
+            first.wait_for_timeout(500)  # let Bob's socket connect
+
+            first.fill("#composer-body", "Hello Bob, are you free on Friday?")
+            first.keyboard.press("Enter")
+            expect(badge).to_have_text("1", timeout=10_000)
+            expect(badge).not_to_have_attribute("hidden", "")
+
+            second = elsewhere.context.new_page()
+            second.on("pageerror", lambda error: errors.append(str(error)))
+            second.goto(f"{asgi_server}{url}")
+            expect(second.locator(".msg", has_text="are you free on Friday?")).to_be_visible(
+                timeout=10_000
+            )
+            # Reading it in the thread clears the badge on his other page.
+            expect(badge).to_have_attribute("hidden", "", timeout=10_000)
+
+            second.fill("#composer-body", "Yes, Friday works.")
+            second.keyboard.press("Shift+Enter")
+            second.keyboard.type("After 10:00.")
+            second.keyboard.press("Enter")
+            answer = first.locator(".msg", has_text="Yes, Friday works.")
+            expect(answer).to_be_visible(timeout=10_000)
+            expect(answer).to_contain_text("After 10:00.")
+            # Bob read Alice's message: her message shows "seen".
+            expect(first.locator(".msg-mine .msg-seen:visible")).to_have_count(1, timeout=10_000)
+            # Nothing is shown twice (the ack and message.new carry the same message).
+            expect(first.locator(".msg")).to_have_count(2)
+            expect(second.locator(".msg")).to_have_count(2)
+            assert errors == []
+        finally:
+            browser.close()
