@@ -180,3 +180,15 @@ def test_account_pages_speak_kazakh_too(client):
     assert "Your password can’t be too similar" not in html  # Django auth's password rules
     response = client.post("/accounts/signup/", {"email": "not-an-email"})
     assert "Sign Up" not in response.content.decode()
+
+
+def test_links_in_emails_use_the_configured_site_domain(settings):
+    from django.contrib.sites.models import Site
+
+    from ucs.apps import sync_site
+
+    assert Site.objects.get_current().domain == settings.SITE_DOMAIN
+    settings.SITE_DOMAIN = "ucs.example.kz"
+    sync_site(using="default")
+    Site.objects.clear_cache()
+    assert Site.objects.get_current().domain == "ucs.example.kz"

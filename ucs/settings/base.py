@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_ID = 1
 SITE_NAME = "UCS"
+# Host (and port) of links in emails that are sent outside a request (Celery tasks).
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
 # Where the site is reached from outside: links in emails sent by background jobs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
