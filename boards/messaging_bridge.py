@@ -1,34 +1,21 @@
 """The one place where the boards hand over to messaging: accepting a proposal.
 
-Accepting a proposal must start a conversation between the inboxes of the two organisations,
-seeded with a message that links the proposal, through the messaging app's services. The
-messaging app is built on another branch; until it is merged this seam starts no
-conversation (it logs that it did not), and nothing pretends one exists.
-
-To wire it (docs/boards.md, "Accepting a proposal and messaging"), replace the body of
-`proposal_conversation_start` with the messaging services' calls, for example::
-
-    conversation = messaging.services.conversation_get_or_create_for_organizations(
-        organizations=[proposal.post.organization, proposal.organization], started_by=actor
-    )
-    messaging.services.message_send(
-        conversation=conversation, sender=actor, body=proposal_accepted_message(proposal)
-    )
-
-It runs inside `proposal_accept`'s transaction: if messaging fails, the acceptance rolls back.
+Accepting a proposal starts (or reopens) the conversation between the inboxes of the two
+organisations, seeded with a message that links the proposal, through the messaging app's
+services. It runs inside `proposal_accept`'s transaction: if messaging refuses, the
+acceptance rolls back, so an accepted proposal always has its conversation.
 """
-
-import logging
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from messaging.models import Conversation, Purpose
+from messaging.services import conversation_get_or_create_between_organizations, message_send
+from ucs.links import site_url
 
-from .models import Proposal
-
-logger = logging.getLogger(__name__)
+from .models import PostKind, Proposal
 
 
 def proposal_accepted_message(proposal: Proposal, *, base_url: str = "") -> str:
@@ -45,16 +32,23 @@ def proposal_accepted_message(proposal: Proposal, *, base_url: str = "") -> str:
         }
 
 
-def proposal_conversation_start(*, proposal: Proposal, actor: User) -> None:
-    """Start the conversation between the two organisations for an accepted proposal.
+def proposal_conversation_start(*, proposal: Proposal, actor: User) -> Conversation:
+    """Open the two organisations' conversation and post the acceptance into it.
 
-    Not wired yet: the messaging services live on another branch (see the module docstring).
+    The message carries a fixed `client_id`, so accepting the same proposal again (a retried
+    request) finds the message already there instead of writing it twice.
     """
-    logger.warning(
-        "boards: proposal %s accepted by user %s; messaging is not wired in, "
-        "so no conversation was started between organisations %s and %s",
-        proposal.pk,
-        actor.pk,
-        proposal.post.organization_id,
-        proposal.organization_id,
+    purpose = Purpose.CITY_PILOT if proposal.post.kind == PostKind.PROBLEM else Purpose.PARTNERSHIP
+    conversation, _created = conversation_get_or_create_between_organizations(
+        sender=actor,
+        from_organization=proposal.post.organization,
+        to_organization=proposal.organization,
+        purpose=purpose,
     )
+    message_send(
+        user=actor,
+        conversation_id=conversation.pk,
+        body=proposal_accepted_message(proposal, base_url=site_url()),
+        client_id=f"boards.proposal.{proposal.pk}.accepted",
+    )
+    return conversation

@@ -602,8 +602,7 @@ def proposal_accept(*, user: User, proposal: Proposal) -> Proposal:
     """Accept a proposal and open a conversation between the two organisations.
 
     The conversation is started through `boards.messaging_bridge.proposal_conversation_start`
-    inside this transaction, so an acceptance never exists without its conversation once the
-    messaging app is wired in (see docs/boards.md).
+    inside this transaction, so an acceptance never exists without its conversation.
     """
     proposal = _decide(user=user, proposal=proposal, to_status=ProposalStatus.ACCEPTED)
     proposal_conversation_start(proposal=proposal, actor=user)

@@ -6,26 +6,22 @@ that runs twice (retry, redelivery) sends nothing twice.
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import User
 from accounts.tasks import send_email
+from ucs.links import site_url
 
 from . import selectors, services
 from .models import Post, PostEvent, PostFollow, PostMatch, Proposal
-
-
-def _site_url() -> str:
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{Site.objects.get_current().domain}"
 
 
 def _email(*, user: User, template: str, context: dict[str, object]) -> None:
     """Render `boards/email/<template>.txt` in the recipient's language and queue it."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = render_to_string(
-            f"boards/email/{template}.txt", {"user": user, "site_url": _site_url(), **context}
+            f"boards/email/{template}.txt", {"user": user, "site_url": site_url(), **context}
         )
     subject, _, body = text.strip().partition("\n")
     send_email.delay(

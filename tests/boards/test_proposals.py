@@ -12,6 +12,8 @@ from django.utils import timezone
 from boards import selectors, services
 from boards.messaging_bridge import proposal_accepted_message
 from boards.models import Holiday, PostKind, PostStatus, Proposal, ProposalStatus
+from messaging import selectors as messaging_selectors
+from messaging.models import Purpose
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 from .conftest import post_data
@@ -108,11 +110,9 @@ def test_the_posting_organisation_shortlists_accepts_and_declines(problem, make_
     assert proposal.status == ProposalStatus.SHORTLISTED
     assert proposal.first_response_at is not None
     first_response = proposal.first_response_at
-    with mock.patch("boards.services.proposal_conversation_start") as seam:
-        proposal = services.proposal_accept(user=cast.official, proposal=proposal)
+    proposal = services.proposal_accept(user=cast.official, proposal=proposal)
     assert proposal.status == ProposalStatus.ACCEPTED
     assert proposal.first_response_at == first_response  # the first response stays the first
-    seam.assert_called_once_with(proposal=proposal, actor=cast.official)
 
     other = make_proposal(problem, user=cast.other_founder, org="parkit")
     with pytest.raises(ValidationError) as caught:
@@ -130,6 +130,27 @@ def test_a_failing_conversation_rolls_the_acceptance_back(proposal, cast):
         services.proposal_accept(user=cast.official, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SUBMITTED
+
+
+def test_accepting_opens_a_conversation_between_the_two_inboxes(
+    proposal, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_accept(user=cast.official, proposal=proposal)
+    # The proposer's side finds it in its organisation inbox, seeded with the link.
+    conversations = list(messaging_selectors.conversation_list_for_user(user=cast.founder))
+    assert len(conversations) == 1
+    conversation = conversations[0]
+    assert conversation.purpose == Purpose.CITY_PILOT
+    messages, _more = messaging_selectors.message_list_for_user(
+        user=cast.founder, conversation_id=conversation.pk
+    )
+    assert [m.sender_id for m in messages] == [cast.official.pk]
+    assert f"/boards/{proposal.post_id}/#proposal-{proposal.pk}" in messages[0].body
+    assert messages[0].sender_organization_id == cast.department.pk
+    # Nobody else can see it.
+    assert not messaging_selectors.conversation_list_for_user(user=cast.other_founder).exists()
+    assert not messaging_selectors.conversation_list_for_user(user=cast.outsider).exists()
 
 
 def test_the_accepted_message_links_the_proposal(proposal):
