@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from members.models import Organization
+from members.selectors import membership_pick_active
 
 from . import selectors, services
 from .forms import (
@@ -119,8 +120,15 @@ def post_create(request: HttpRequest) -> HttpResponse:
     if kind == PostKind.PROBLEM and not problem_organizations:
         kind = PostKind.PROJECT
     initial = {"kind": kind, "contact_name": user.name, "contact_email": user.email}
-    if len(problem_organizations) == 1 and kind == PostKind.PROBLEM:
-        initial["organization"] = problem_organizations[0]
+    # Preselect the organisation the user acts for (the switcher in the account menu).
+    active = membership_pick_active(memberships=memberships, request_session=request.session)
+    if kind == PostKind.PROBLEM:
+        if active and active.organization.slug in problem_organizations:
+            initial["organization"] = active.organization.slug
+        elif len(problem_organizations) == 1:
+            initial["organization"] = problem_organizations[0]
+    elif active:
+        initial["organization"] = active.organization.slug
     form = PostForm(
         request.POST or None,
         request.FILES or None,
@@ -323,7 +331,13 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only members of another organisation can send a proposal, once per organisation."),
         )
         return redirect(post)
-    form = ProposalForm(request.POST or None, request.FILES or None, memberships=memberships)
+    active = membership_pick_active(memberships=list(memberships), request_session=request.session)
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        memberships=memberships,
+        initial={"organization": active.organization.slug} if active else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

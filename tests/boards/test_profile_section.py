@@ -31,3 +31,16 @@ def test_non_government_profile_has_no_response_metrics(cast, client):
     page = client.get(f"/members/{cast.startup.slug}/")
     assert page.status_code == 200
     assert page.context["response_metrics"] is None
+
+
+def test_forms_preselect_the_organisation_the_user_acts_for(cast, problem, client_for):
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    second = OrganizationFactory.create(name="Second Startup", slug="second-startup")
+    MembershipFactory.create(user=cast.founder, organization=second)
+    client = client_for(cast.founder)
+    client.post("/members/switch/", {"organization": "second-startup", "next": "/"})
+    form = client.get("/boards/new/").context["form"]
+    assert form.initial["organization"] == "second-startup"
+    form = client.get(f"/boards/{problem.pk}/propose/").context["form"]
+    assert form.initial["organization"] == "second-startup"
