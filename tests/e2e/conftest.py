@@ -1,7 +1,11 @@
 """Browser tests: real Chromium (Debian's), driven by Playwright, against the live server."""
 
 import os
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -43,14 +47,51 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def asgi_live_server(transactional_db) -> Iterator[Server]:
+    """The real ASGI application (HTTP and WebSockets) served by uvicorn in a thread.
+
+    pytest-django's `live_server` speaks WSGI only, so pages that open the messaging socket
+    (every page, for the unread badge) would log failed handshakes there. This server shares
+    the test database, the in-memory channel layer and the locmem mail outbox.
+    """
+    import uvicorn
+
+    from ucs.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield Server(url=f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def new_page(browser, asgi_live_server):
     """Open pages in fresh browser contexts (one per person); all closed afterwards."""
     contexts = []
 
     def make(width: int = 1280, height: int = 900):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=live_server.url
+            viewport={"width": width, "height": height}, base_url=asgi_live_server.url
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

@@ -21,7 +21,7 @@ def log_in(browser: Browser, base: str, email: str) -> Page:
     return page
 
 
-def test_a_city_problem_from_publication_to_outcome(live_server, browser, settings):
+def test_a_city_problem_from_publication_to_outcome(asgi_live_server, browser, settings):
     settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT
     department = OrganizationFactory.create(
         name="Department of Ecology",
@@ -40,7 +40,7 @@ def test_a_city_problem_from_publication_to_outcome(live_server, browser, settin
     founder = UserFactory.create(email="founder@airsense.example", name="Timur Bekov")
     MembershipFactory.create(user=official, organization=department, role=Role.OWNER)
     MembershipFactory.create(user=founder, organization=startup, role=Role.OWNER)
-    base = live_server.url
+    base = asgi_live_server.url
 
     # 1. The department publishes a city problem.
     city = log_in(browser, base, official.email)

@@ -16,7 +16,7 @@ from ..members.conftest import image_bytes
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_register_invite_accept_and_find(live_server, browser, tmp_path):
+def test_register_invite_accept_and_find(asgi_live_server, browser, tmp_path):
     founder = UserFactory.create(email="founder@tau.example", name="Aida Founder")
     OrganizationFactory.create(name="Almaty University of Robotics", kind="university")
     logo = tmp_path / "logo.png"
@@ -28,14 +28,14 @@ def test_register_invite_accept_and_find(live_server, browser, tmp_path):
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
 
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{asgi_live_server.url}/accounts/login/")
     page.fill("input[name=login]", founder.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{asgi_live_server.url}/")
 
     # Register the organisation.
-    page.goto(f"{live_server.url}/members/new/")
+    page.goto(f"{asgi_live_server.url}/members/new/")
     page.fill("input[name=name]", "Tau Drone Labs")
     page.select_option("select[name=kind]", "startup")
     page.fill("input[name=tagline]", "Drones that inspect pipelines")
@@ -53,7 +53,7 @@ def test_register_invite_accept_and_find(live_server, browser, tmp_path):
     assert organization.logo.name.endswith(".webp")
 
     # Invite a colleague who has no account yet.
-    page.goto(f"{live_server.url}/members/{organization.slug}/team/")
+    page.goto(f"{asgi_live_server.url}/members/{organization.slug}/team/")
     page.fill("input[name=email]", "colleague@tau.example")
     page.click("text=Send invitation")
     expect(page.locator(".flash-success")).to_contain_text("colleague@tau.example")
@@ -64,7 +64,7 @@ def test_register_invite_accept_and_find(live_server, browser, tmp_path):
 
     # The colleague opens the link, signs up from it and accepts.
     colleague = browser.new_context().new_page()
-    colleague.goto(live_server.url + urlparse(link).path)
+    colleague.goto(asgi_live_server.url + urlparse(link).path)
     colleague.click("text=Create an account")
     colleague.fill("input[name=name]", "Bolat Colleague")
     colleague.fill("input[name=email]", "colleague@tau.example")
@@ -78,11 +78,11 @@ def test_register_invite_accept_and_find(live_server, browser, tmp_path):
     assert membership.role == Role.MEMBER
 
     # The organisation is in the directory under its filters, with and without htmx.
-    colleague.goto(f"{live_server.url}/members/?kind=startup&district=medeu&tag=drones")
+    colleague.goto(f"{asgi_live_server.url}/members/?kind=startup&district=medeu&tag=drones")
     expect(colleague.locator(".org-card")).to_have_count(1)
     expect(colleague.locator(".org-card h3")).to_have_text("Tau Drone Labs")
     expect(colleague.locator(".org-card img.org-logo")).to_be_visible()
-    colleague.goto(f"{live_server.url}/members/")
+    colleague.goto(f"{asgi_live_server.url}/members/")
     expect(colleague.locator(".results-count")).to_contain_text("2 organisations")
     colleague.fill("#id_search", "drone")
     # htmx swaps the results in and pushes the query into the address bar.

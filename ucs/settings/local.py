@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 
 # Static files come from the finders while developing and testing; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

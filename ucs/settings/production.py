@@ -13,6 +13,7 @@ if _missing:
     )
 
 DEBUG = False
+SERVE_MEDIA = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SITE_DOMAIN = env.str("SITE_DOMAIN", default=ALLOWED_HOSTS[0])
