@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.static import serve
 
 from boards.selectors import post_list_newest_problems
 from members.selectors import (
@@ -33,6 +35,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers ask for /favicon.ico whatever the page says; resolved per request, because
     # the hashed static name only exists after collectstatic.
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def media(request: HttpRequest, path: str) -> FileResponse | HttpResponse:
+    """Uploads, when SERVE_MEDIA is on; MEDIA_ROOT is read per request, not at import."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @login_required
