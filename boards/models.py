@@ -5,7 +5,6 @@ from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import District, Organization
+from ucs.uploads import private_storage
 
 
 class Category(models.TextChoices):
@@ -297,28 +297,6 @@ class Proposal(models.Model):
             and self.status == ProposalStatus.SUBMITTED
             and today > self.response_due_on
         )
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files that are never served by the web server, only through a view that checks access.
-
-    The location is read from settings on every use, so tests can point it elsewhere.
-    """
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return str(PurePath(settings.PRIVATE_MEDIA_ROOT))
-
-    @property
-    def base_url(self) -> str:
-        return ""
-
-
-private_storage = PrivateStorage()
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from members.models import District, Membership, Organization
 from members.tags import tag_normalize
+from ucs.uploads import check_attachment
 
 from . import matching
-from .attachments import MAX_ATTACHMENTS, check_attachment
+from .attachments import MAX_ATTACHMENTS
 from .messaging_bridge import proposal_conversation_start
 from .models import (
     Attachment,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from members.models import Organization
 from members.selectors import membership_pick_active
+from ucs.uploads import private_file_response
 
 from . import selectors, services
 from .forms import (
@@ -398,13 +399,6 @@ def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = selectors.attachment_get_for_viewer(attachment_id=pk, viewer=request.user)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file.open("rb"), name=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
