@@ -43,14 +43,18 @@ from accounts.models import User  # noqa: E402
 from messaging.services import conversation_get_or_create  # noqa: E402
 
 
-def prepare(people: int) -> tuple[list[str], list[int], list[tuple[int, int, int]]]:
-    """Bench people (created once), a session for each, a conversation for each pair."""
-    users = []
-    for n in range(people):
-        user, _ = User.objects.get_or_create(
-            email=f"bench-{n}@bench.example", defaults={"name": f"Bench {n}"}
-        )
-        users.append(user)
+def bench_users(prefix: str, count: int) -> list[User]:
+    """Bench people, created once and found again on the next run."""
+    emails = [f"{prefix}-{n}@bench.example" for n in range(count)]
+    existing = {u.email for u in User.objects.filter(email__in=emails)}
+    User.objects.bulk_create(
+        [User(email=e, name=e.split("@")[0]) for e in emails if e not in existing]
+    )
+    by_email = {u.email: u for u in User.objects.filter(email__in=emails)}
+    return [by_email[e] for e in emails]
+
+
+def sessions_for(users: list[User]) -> list[str]:
     cookies = []
     for user in users:
         session = SessionStore()
@@ -59,6 +63,13 @@ def prepare(people: int) -> tuple[list[str], list[int], list[tuple[int, int, int
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         cookies.append(session.session_key)
+    return cookies
+
+
+def prepare(people: int) -> tuple[list[str], list[int], list[tuple[int, int, int]]]:
+    """Bench people, a session for each, a conversation for each pair."""
+    users = bench_users("bench", people)
+    cookies = sessions_for(users)
     pairs = []
     for n in range(0, people, 2):
         conversation, _ = conversation_get_or_create(user=users[n], to_user=users[n + 1])
@@ -161,11 +172,14 @@ async def main(a: argparse.Namespace) -> None:
     }
     if a.idle and a.server_pids:
         pids = [int(p) for p in a.server_pids.split(",") if p]
+        # Idle sockets of as many different people, as in real life (one group each).
+        idle_cookies = await asyncio.to_thread(
+            lambda: sessions_for(bench_users("bench-idle", a.idle))
+        )
         before = rss_kib(pids)
-        idle_cookie = cookies[0]
         idle = []
-        for _ in range(a.idle):
-            idle.append(await connect(a.url, idle_cookie))
+        for cookie in idle_cookies:
+            idle.append(await connect(a.url, cookie))
         await asyncio.sleep(3)
         after = rss_kib(pids)
         result["idle_connections"] = len(idle)

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -462,6 +462,22 @@ def messaging_settings_update(*, user: User, email: str) -> MessagingSettings:
 # --- Sockets: presence, rate limit, closing ---------------------------------------------
 
 
+_redis_writers: dict[str, Any] = {}
+
+
+def _redis_writer(backend: RedisCache) -> Any:
+    """The backend's own redis-py client for writes, kept per process.
+
+    Django's cache API has no atomic incr-or-create, and builds a new redis-py client (which
+    costs more than the round trip) on every call; the frame counter runs for every frame.
+    Writes always go to the first configured server: one client per configured location.
+    """
+    location = str(settings.CACHES[DEFAULT_CACHE_ALIAS]["LOCATION"])
+    if location not in _redis_writers:
+        _redis_writers[location] = backend._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    return _redis_writers[location]
+
+
 def _count_hit(key: str, seconds: int) -> int:
     """Add one to a counter that lives `seconds`; the count after adding.
 
@@ -469,10 +485,10 @@ def _count_hit(key: str, seconds: int) -> int:
     expiry): it runs for every frame of every socket. Other cache backends (local memory in
     the embedded default) use the portable add-then-incr.
     """
-    if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
-        # The backend's own redis-py client: Django's cache API has no atomic incr-or-create.
-        client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: isinstance needs the backend
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = _redis_writer(backend)
         count = int(client.incr(full_key))
         if count == 1:
             client.expire(full_key, seconds)
