@@ -304,9 +304,10 @@ async def test_ping_answers_pong(alice):
 
 async def test_a_blocker_receives_nothing_from_the_blocked_person(alice, bob, direct):
     await database_sync_to_async(services.block_create)(blocker=bob, blocked=alice)
-    a, _, _ = await open_socket(alice)
     b, _, _ = await open_socket(bob)
+    a, _, _ = await open_socket(alice)
     try:
+        await receive(b, of_type="presence")  # Alice came online; nothing else may follow
         await send(a, {"type": "typing", "conversation": direct.pk})
         await send(
             a,
