@@ -40,6 +40,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from messaging.models import Message  # noqa: E402
 from messaging.services import conversation_get_or_create  # noqa: E402
 
 
@@ -148,7 +149,20 @@ async def main(a: argparse.Namespace) -> None:
     send_seconds = time.perf_counter() - t0
     await asyncio.sleep(2.0)
     delivered_seconds = time.perf_counter() - t0
-    latencies.sort()
+    on_time = len(latencies)
+    late_or_lost = set(sent)
+    # Then wait for stragglers: late is not lost. Lost = never arrived, and the database
+    # says whether it was stored (a client would then catch up with ?after=).
+    deadline = time.perf_counter() + a.drain
+    while sent and time.perf_counter() < deadline:
+        await asyncio.sleep(0.25)
+    stored = await asyncio.to_thread(
+        lambda: (
+            Message.objects.filter(client_id__in=list(late_or_lost)).count() if late_or_lost else 0
+        )
+    )
+    every_latency = sorted(latencies)
+    latencies = sorted(latencies[:on_time])
 
     def q(p: float) -> float:
         return (
@@ -162,12 +176,16 @@ async def main(a: argparse.Namespace) -> None:
         "sockets": len(sockets),
         "sent": total,
         "achieved_send_per_s": round(total / send_seconds, 1),
-        "delivered": len(latencies),
-        "lost_or_late": len(sent),
-        "delivered_per_s": round(len(latencies) / delivered_seconds, 1),
+        "delivered": on_time,
+        "lost_or_late": len(late_or_lost),
+        "late": len(late_or_lost) - len(sent),
+        "never_delivered": len(sent),
+        "not_delivered_in_time_but_stored": stored,
+        "delivered_per_s": round(on_time / delivered_seconds, 1),
         "p50_ms": q(0.50),
         "p95_ms": q(0.95),
         "p99_ms": q(0.99),
+        "max_ms_including_late": round(every_latency[-1], 1) if every_latency else None,
         "errors": errors,
     }
     if a.idle and a.server_pids:
@@ -201,6 +219,7 @@ if __name__ == "__main__":
     parser.add_argument("--pairs", type=int, default=100)
     parser.add_argument("--rate", type=float, default=500)
     parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--drain", type=float, default=20, help="seconds to wait for late ones")
     parser.add_argument("--idle", type=int, default=0, help="then open this many idle sockets")
     parser.add_argument("--server-pids", default="", help="comma-separated, for --idle memory")
     asyncio.run(main(parser.parse_args()))

@@ -16,7 +16,7 @@ BARE_PORT=${BARE_PORT:-8113}
 PY=${PY:-$(pwd)/.venv/bin/python}
 rates=("${@:-250 500 1000}")
 
-CONN_MAX_AGE=600 DEBUG=false LOG_LEVEL=WARNING MESSAGING_SOCKET_RATE=100000,10 \
+CONN_MAX_AGE=${CONN_MAX_AGE:-600} CONN_HEALTH_CHECKS=${CONN_HEALTH_CHECKS:-false} DEBUG=false LOG_LEVEL=WARNING MESSAGING_SOCKET_RATE=100000,10 \
   "$PY" -m uvicorn ucs.asgi:application --port "$UCS_PORT" --workers "$WORKERS" \
   --log-level warning &
 ucs_pid=$!

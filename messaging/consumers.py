@@ -30,11 +30,13 @@ MAX_FRAME_CHARS = 32_000
 
 
 def in_thread(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Run sync code (the ORM, the cache) in the thread pool, with the database connection
-    handling of `database_sync_to_async`. Not thread-sensitive: while one frame waits for
-    PostgreSQL another can be worked on; the frames of one socket still run in order, since
-    a consumer handles one frame at a time."""
-    return database_sync_to_async(function, thread_sensitive=False)
+    """Run sync code (the ORM, the cache) with the connection handling of
+    `database_sync_to_async`, on the process's one thread for sync code.
+
+    Measured (docs/performance.md): a pool of threads is slower here, because threads that
+    come back from a database round trip queue for the GIL behind each other (a convoy);
+    one thread per process and more processes do better."""
+    return database_sync_to_async(function)
 
 
 CLOSE_UNAUTHENTICATED = 4401

@@ -122,7 +122,9 @@ else:
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # A check is one more round trip each time a connection is reused; ASGI workers
+        # holding sockets reuse it for every frame (docs/performance.md, messaging).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 # --- Redis: channel layer, cache, Celery ------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
