@@ -114,6 +114,13 @@ class MessagingConsumer(AsyncWebsocketConsumer):
             reply = await in_thread(self._handle)(handler, content)
         except FrameError as error:
             reply = {"type": "error", "code": error.code, "detail": error.detail}
+        except Exception:
+            # The database or Redis failed (a restart, a lost connection): this frame fails,
+            # the socket stays, and the client retries with the same client_id.
+            logger.exception("messaging: a frame failed")
+            with translation.override(self.user.language or None):
+                detail = _("Something went wrong on our side; please try again.")
+            reply = {"type": "error", "code": "server_error", "detail": detail}
         if reply is not None:
             await self._send(reply)
 

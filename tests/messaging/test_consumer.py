@@ -325,3 +325,27 @@ async def test_a_blocker_receives_nothing_from_the_blocked_person(alice, bob, di
     finally:
         await a.disconnect()
         await b.disconnect()
+
+
+async def test_a_failing_service_gives_server_error_and_the_socket_stays(
+    monkeypatch, alice, direct
+):
+    def broken(**kwargs):
+        raise ConnectionError("database went away")
+
+    a, _, _ = await open_socket(alice)
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "message_send", broken)
+            await send(
+                a,
+                {"type": "message.send", "conversation": direct.pk, "body": "x", "client_id": "f"},
+            )
+            error = await receive(a)
+            assert (error["type"], error["code"]) == ("error", "server_error")
+        await send(
+            a, {"type": "message.send", "conversation": direct.pk, "body": "x", "client_id": "f"}
+        )
+        assert (await receive(a, of_type="message.ack"))["message"]["client_id"] == "f"
+    finally:
+        await a.disconnect()
