@@ -79,6 +79,9 @@ def _call(action: Callable[[], Any]) -> Any:
         raise FrameError(code, " ".join(error.messages)) from None
 
 
+Handler = Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None]
+
+
 class MessagingConsumer(AsyncWebsocketConsumer):
     user: User
     group: str
@@ -105,11 +108,7 @@ class MessagingConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            content = self._parse(text_data, bytes_data)
-            kind = content.get("type")
-            handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
-            if handler is None:
-                raise FrameError("unknown_type", _("Unknown frame type."))
+            handler, content = self._parse(text_data, bytes_data)
             # One hop to the sync thread per frame: the rate limit and the service together.
             reply = await in_thread(self._handle)(handler, content)
         except FrameError as error:
@@ -126,7 +125,7 @@ class MessagingConsumer(AsyncWebsocketConsumer):
 
     def _handle(
         self,
-        handler: Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None],
+        handler: Handler,
         content: dict[str, Any],
     ) -> dict[str, Any] | None:
         with translation.override(self.user.language or None):
@@ -134,7 +133,9 @@ class MessagingConsumer(AsyncWebsocketConsumer):
                 raise FrameError("rate_limited", _("Too many frames; slow down a little."))
             return handler(self, content)
 
-    def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
+    def _parse(
+        self, text_data: str | None, bytes_data: bytes | None
+    ) -> tuple[Handler, dict[str, Any]]:
         with translation.override(self.user.language or None):
             if text_data is None:
                 raise FrameError("malformed", _("Frames are JSON text."))
@@ -146,7 +147,11 @@ class MessagingConsumer(AsyncWebsocketConsumer):
                 raise FrameError("malformed", _("This frame is not valid JSON.")) from None
             if not isinstance(content, dict):
                 raise FrameError("malformed", _("A frame is a JSON object."))
-            return content
+            kind = content.get("type")
+            handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                raise FrameError("unknown_type", _("Unknown frame type."))
+            return handler, content
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
@@ -183,7 +188,7 @@ class MessagingConsumer(AsyncWebsocketConsumer):
         services.presence_touch(user=self.user)
         return {"type": "pong"}
 
-    HANDLERS: dict[str, Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None]] = {
+    HANDLERS: dict[str, Handler] = {
         "message.send": on_message_send,
         "typing": on_typing,
         "read": on_read,
