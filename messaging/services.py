@@ -237,6 +237,7 @@ def conversation_mark_read(
                     "conversation": conversation_id,
                     "message": newest,
                     "user": user.pk,
+                    "side": audience.side_of(user.pk),
                 },
             )
     return state

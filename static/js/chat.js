@@ -394,7 +394,8 @@
         typingTimer = window.setTimeout(function () { typingLine.hidden = true; }, 4000);
         break;
       case "read":
-        if (frame.conversation !== current) return;
+        // "Seen" means the other side saw it, not a colleague in the same inbox.
+        if (frame.conversation !== current || frame.side === data.conversation.side) return;
         readMarks[String(frame.user)] = Math.max(readMarks[String(frame.user)] || 0, frame.message);
         updateSeen();
         break;

@@ -190,6 +190,7 @@ async def test_typing_and_read_are_relayed_with_the_user_id(alice, bob, outsider
             "conversation": direct.pk,
             "message": message.pk,
             "user": bob.pk,
+            "side": f"u{bob.pk}",
         }
         assert await o.receive_nothing(timeout=0.3)
     finally:
