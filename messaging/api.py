@@ -88,6 +88,7 @@ class ConversationOutput(serializers.Serializer):
     title = serializers.CharField()
     # "with" is a Python keyword; the field is declared below.
     inbox = PartyOutput(allow_null=True)
+    side = serializers.CharField(help_text='The caller\'s party, as in "u7" or "o12".')
     purpose = serializers.CharField()
     purpose_label = serializers.CharField()
     unread_count = serializers.IntegerField()
