@@ -88,6 +88,7 @@ class ConversationOutput(serializers.Serializer):
     title = serializers.CharField()
     # "with" is a Python keyword; the field is declared below.
     inbox = PartyOutput(allow_null=True)
+    side = serializers.CharField(help_text='The caller\'s party, as in "u7" or "o12".')
     purpose = serializers.CharField()
     purpose_label = serializers.CharField()
     unread_count = serializers.IntegerField()
@@ -124,7 +125,7 @@ def _conversation_data(user: User, conversation: Conversation) -> dict[str, Any]
 class ConversationListCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class ConversationListCreateInput(serializers.Serializer):
         user = serializers.IntegerField(required=False, min_value=1)
         organization = serializers.SlugField(required=False)
         as_organization = serializers.SlugField(
@@ -165,12 +166,12 @@ class ConversationListCreateApi(APIView):
 
     @extend_schema(
         operation_id="conversations_create",
-        request=InputSerializer,
+        request=ConversationListCreateInput,
         responses={201: ConversationOutput, 200: ConversationOutput},
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.ConversationListCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         to_user = to_organization = as_organization = None
@@ -239,19 +240,19 @@ class UnreadApi(APIView):
 class ConversationReadApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class ConversationReadInput(serializers.Serializer):
         message = serializers.IntegerField(
             required=False, min_value=1, help_text="Read up to this message; the newest if absent."
         )
 
     @extend_schema(
         operation_id="conversations_read",
-        request=InputSerializer,
+        request=ConversationReadInput,
         responses=inline_serializer("ReadOutput", {"last_read": serializers.IntegerField()}),
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.ConversationReadInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = _run(
             lambda: services.conversation_mark_read(
@@ -264,17 +265,17 @@ class ConversationReadApi(APIView):
 class ConversationMuteApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class ConversationMuteInput(serializers.Serializer):
         muted = serializers.BooleanField()
 
     @extend_schema(
         operation_id="conversations_mute",
-        request=InputSerializer,
+        request=ConversationMuteInput,
         responses=inline_serializer("MuteOutput", {"muted": serializers.BooleanField()}),
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.ConversationMuteInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = _run(
             lambda: services.conversation_set_muted(
@@ -287,18 +288,18 @@ class ConversationMuteApi(APIView):
 class ConversationAssignApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class ConversationAssignInput(serializers.Serializer):
         organization = serializers.SlugField(help_text="Your organisation's side.")
         user = serializers.IntegerField(allow_null=True, help_text="A colleague, or null.")
 
     @extend_schema(
         operation_id="conversations_assign",
-        request=InputSerializer,
+        request=ConversationAssignInput,
         responses=ConversationOutput,
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.ConversationAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
         if organization is None:
@@ -330,7 +331,7 @@ class MessageListSendApi(APIView):
             required=False, min_value=1, max_value=selectors.MESSAGE_PAGE_MAX
         )
 
-    class InputSerializer(serializers.Serializer):
+    class MessageListSendInput(serializers.Serializer):
         body = serializers.CharField(
             required=False, allow_blank=True, trim_whitespace=False, max_length=20000
         )
@@ -362,12 +363,15 @@ class MessageListSendApi(APIView):
 
     @extend_schema(
         operation_id="conversations_messages_create",
-        request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
+        request={
+            "application/json": MessageListSendInput,
+            "multipart/form-data": MessageListSendInput,
+        },
         responses={201: MessageOutput, 200: MessageOutput},
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.MessageListSendInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         files = request.FILES.getlist("attachments") if request.FILES else []
@@ -389,7 +393,7 @@ class MessageListSendApi(APIView):
 class MessageDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class MessageDetailInput(serializers.Serializer):
         body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20000)
 
     def _message(self, user: User, pk: int, message_id: int) -> Message:
@@ -400,13 +404,13 @@ class MessageDetailApi(APIView):
 
     @extend_schema(
         operation_id="conversations_messages_update",
-        request=InputSerializer,
+        request=MessageDetailInput,
         responses=MessageOutput,
     )
     def patch(self, request: Request, pk: int, message_id: int) -> Response:
         user = _user(request)
         self._message(user, pk, message_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.MessageDetailInput(data=request.data)
         data.is_valid(raise_exception=True)
         message = _run(
             lambda: services.message_edit(
@@ -426,17 +430,17 @@ class MessageDetailApi(APIView):
 class MessageReportApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class MessageReportInput(serializers.Serializer):
         reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
     @extend_schema(
         operation_id="conversations_messages_report",
-        request=InputSerializer,
+        request=MessageReportInput,
         responses={201: inline_serializer("ReportOutput", {"id": serializers.IntegerField()})},
     )
     def post(self, request: Request, pk: int, message_id: int) -> Response:
         user = _user(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.MessageReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         message = _run(lambda: selectors.message_get_for_user(user=user, message_id=message_id))
         if message.conversation_id != pk:
@@ -455,7 +459,7 @@ class MessageReportApi(APIView):
 class BlockListCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class BlockListCreateInput(serializers.Serializer):
         user = serializers.IntegerField(min_value=1)
 
     @extend_schema(
@@ -466,9 +470,11 @@ class BlockListCreateApi(APIView):
         blocks = selectors.blocked_list_for_user(user=_user(request))
         return Response([{"id": b.blocked_id, "name": b.blocked.name} for b in blocks])
 
-    @extend_schema(operation_id="blocks_create", request=InputSerializer, responses={201: None})
+    @extend_schema(
+        operation_id="blocks_create", request=BlockListCreateInput, responses={201: None}
+    )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.BlockListCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         blocked = User.objects.filter(pk=data.validated_data["user"]).first()
         if blocked is None:

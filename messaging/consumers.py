@@ -30,11 +30,13 @@ MAX_FRAME_CHARS = 32_000
 
 
 def in_thread(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Run sync code (the ORM, the cache) in the thread pool, with the database connection
-    handling of `database_sync_to_async`. Not thread-sensitive: while one frame waits for
-    PostgreSQL another can be worked on; the frames of one socket still run in order, since
-    a consumer handles one frame at a time."""
-    return database_sync_to_async(function, thread_sensitive=False)
+    """Run sync code (the ORM, the cache) with the connection handling of
+    `database_sync_to_async`, on the process's one thread for sync code.
+
+    Measured (docs/performance.md): a pool of threads is slower here, because threads that
+    come back from a database round trip queue for the GIL behind each other (a convoy);
+    one thread per process and more processes do better."""
+    return database_sync_to_async(function)
 
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -77,6 +79,9 @@ def _call(action: Callable[[], Any]) -> Any:
         raise FrameError(code, " ".join(error.messages)) from None
 
 
+Handler = Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None]
+
+
 class MessagingConsumer(AsyncWebsocketConsumer):
     user: User
     group: str
@@ -103,21 +108,24 @@ class MessagingConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            content = self._parse(text_data, bytes_data)
-            kind = content.get("type")
-            handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
-            if handler is None:
-                raise FrameError("unknown_type", _("Unknown frame type."))
+            handler, content = self._parse(text_data, bytes_data)
             # One hop to the sync thread per frame: the rate limit and the service together.
             reply = await in_thread(self._handle)(handler, content)
         except FrameError as error:
             reply = {"type": "error", "code": error.code, "detail": error.detail}
+        except Exception:
+            # The database or Redis failed (a restart, a lost connection): this frame fails,
+            # the socket stays, and the client retries with the same client_id.
+            logger.exception("messaging: a frame failed")
+            with translation.override(self.user.language or None):
+                detail = _("Something went wrong on our side; please try again.")
+            reply = {"type": "error", "code": "server_error", "detail": detail}
         if reply is not None:
             await self._send(reply)
 
     def _handle(
         self,
-        handler: Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None],
+        handler: Handler,
         content: dict[str, Any],
     ) -> dict[str, Any] | None:
         with translation.override(self.user.language or None):
@@ -125,7 +133,9 @@ class MessagingConsumer(AsyncWebsocketConsumer):
                 raise FrameError("rate_limited", _("Too many frames; slow down a little."))
             return handler(self, content)
 
-    def _parse(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
+    def _parse(
+        self, text_data: str | None, bytes_data: bytes | None
+    ) -> tuple[Handler, dict[str, Any]]:
         with translation.override(self.user.language or None):
             if text_data is None:
                 raise FrameError("malformed", _("Frames are JSON text."))
@@ -137,7 +147,11 @@ class MessagingConsumer(AsyncWebsocketConsumer):
                 raise FrameError("malformed", _("This frame is not valid JSON.")) from None
             if not isinstance(content, dict):
                 raise FrameError("malformed", _("A frame is a JSON object."))
-            return content
+            kind = content.get("type")
+            handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                raise FrameError("unknown_type", _("Unknown frame type."))
+            return handler, content
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
@@ -174,7 +188,7 @@ class MessagingConsumer(AsyncWebsocketConsumer):
         services.presence_touch(user=self.user)
         return {"type": "pong"}
 
-    HANDLERS: dict[str, Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None]] = {
+    HANDLERS: dict[str, Handler] = {
         "message.send": on_message_send,
         "typing": on_typing,
         "read": on_read,

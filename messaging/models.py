@@ -5,16 +5,15 @@ parties, or a *current* member of an organisation that is one of its parties. Jo
 organisation shows its inbox history; leaving takes it away at once.
 """
 
-import os
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from ucs.uploads import private_storage
 
 if TYPE_CHECKING:
     from accounts.models import User  # noqa: F401
@@ -34,26 +33,6 @@ class Purpose(models.TextChoices):
 class EmailPreference(models.TextChoices):
     BATCHED = "batched", _("One email for messages I have missed")
     OFF = "off", _("No email")
-
-
-class PrivateStorage(FileSystemStorage):
-    """Attachments live outside MEDIA_ROOT: only the download view, which checks who asks,
-    serves them (MEDIA_ROOT may be served as-is in development)."""
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    @cached_property
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
-
-
-private_storage = PrivateStorage()
 
 
 class Conversation(models.Model):

@@ -96,6 +96,7 @@ def conversation_payload(
         "title": other.name,
         "with": party_payload(other),
         "inbox": party_payload(mine) if mine.organization_id else None,
+        "side": mine.key,
         "purpose": conversation.purpose,
         "purpose_label": conversation.get_purpose_display() if conversation.purpose else "",
         "unread_count": getattr(conversation, "unread_count", 0),

@@ -206,6 +206,11 @@ class Audience:
                 return organization_id
         raise Conversation.DoesNotExist
 
+    def side_of(self, user_id: int) -> str:
+        """The party a reader belongs to here, named as in `pair_key` ("u7", "o12")."""
+        organization_id = self.organization_of(user_id)
+        return f"u{user_id}" if organization_id is None else f"o{organization_id}"
+
 
 def conversation_audience(*, conversation_id: int, asking_user_id: int | None = None) -> Audience:
     """The parties of the conversation, which person parties blocked `asking_user_id`, and
@@ -303,12 +308,18 @@ def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment:
 
 
 def read_marks_for_conversation(*, user: User, conversation_id: int) -> dict[int, int]:
-    """How far each other reader has read: {user id: last read message id}."""
-    return dict(
-        ConversationState.objects.filter(conversation_id=conversation_id, last_read_id__gt=0)
-        .exclude(user=user)
-        .values_list("user_id", "last_read_id")
-    )
+    """How far each reader on the other side has read: {user id: last read message id}.
+
+    Colleagues in the same inbox are left out: "seen" means the other side saw it."""
+    audience = audience_for_user(user=user, conversation_id=conversation_id)
+    my_side = audience.side_of(user.pk)
+    return {
+        reader: last_read
+        for reader, last_read in ConversationState.objects.filter(
+            conversation_id=conversation_id, last_read_id__gt=0, user_id__in=audience.user_ids
+        ).values_list("user_id", "last_read_id")
+        if audience.side_of(reader) != my_side
+    }
 
 
 def contact_ids_for_user(*, user: User) -> set[int]:

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,10 +27,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.tasks import send_email
 from members.models import Membership, Organization
+from ucs.links import site_url
 from ucs.markdown import render_markdown
 from ucs.realtime import close_sockets_of_user, publish_to_users
+from ucs.uploads import CheckedFile, check_attachment
 
-from .attachments import MAX_ATTACHMENTS, CheckedFile, check_upload
+from .attachments import MAX_ATTACHMENTS
 from .models import (
     Attachment,
     Block,
@@ -237,6 +239,7 @@ def conversation_mark_read(
                     "conversation": conversation_id,
                     "message": newest,
                     "user": user.pk,
+                    "side": audience.side_of(user.pk),
                 },
             )
     return state
@@ -306,7 +309,7 @@ def message_send(
         )
     if not body and not attachments:
         raise ValidationError(_("Write something or attach a file."), code="empty")
-    checked: list[CheckedFile] = [check_upload(upload) for upload in attachments]
+    checked: list[CheckedFile] = [check_attachment(upload) for upload in attachments]
     audience = audience_for_user(user=user, conversation_id=conversation_id)
     withheld = _withheld(audience, user)
     # Not a decorator. The insert is the first write: a duplicate client_id fails it, and we
@@ -462,6 +465,22 @@ def messaging_settings_update(*, user: User, email: str) -> MessagingSettings:
 # --- Sockets: presence, rate limit, closing ---------------------------------------------
 
 
+_redis_writers: dict[str, Any] = {}
+
+
+def _redis_writer(backend: RedisCache) -> Any:
+    """The backend's own redis-py client for writes, kept per process.
+
+    Django's cache API has no atomic incr-or-create, and builds a new redis-py client (which
+    costs more than the round trip) on every call; the frame counter runs for every frame.
+    Writes always go to the first configured server: one client per configured location.
+    """
+    location = str(settings.CACHES[DEFAULT_CACHE_ALIAS]["LOCATION"])
+    if location not in _redis_writers:
+        _redis_writers[location] = backend._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+    return _redis_writers[location]
+
+
 def _count_hit(key: str, seconds: int) -> int:
     """Add one to a counter that lives `seconds`; the count after adding.
 
@@ -469,10 +488,10 @@ def _count_hit(key: str, seconds: int) -> int:
     expiry): it runs for every frame of every socket. Other cache backends (local memory in
     the embedded default) use the portable add-then-incr.
     """
-    if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
-        # The backend's own redis-py client: Django's cache API has no atomic incr-or-create.
-        client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: isinstance needs the backend
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = _redis_writer(backend)
         count = int(client.incr(full_key))
         if count == 1:
             client.expire(full_key, seconds)
@@ -575,7 +594,7 @@ def missed_messages_email_send(*, user_id: int) -> MissedMessagesEmail | None:
             user=user,
             defaults={"last_emailed_id": max(m.pk for m in messages)},
         )
-    base = settings.SITE_URL.rstrip("/")
+    base = site_url()
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context: dict[str, Any] = {
             "user": user,

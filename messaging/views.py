@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from members.models import Organization
 from members.selectors import membership_list_for_user
+from ucs.uploads import private_file_response
 
 from . import selectors, services
 from .forms import ReportForm, SettingsForm, StartForm
@@ -310,12 +311,10 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         item = selectors.attachment_get_for_user(user=_me(request), attachment_id=pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
-    response = FileResponse(
+    # Images show in the thread; PDFs are always downloaded, never opened as a page.
+    return private_file_response(
         item.file.open("rb"),
+        name=item.name,
         content_type=item.content_type,
-        as_attachment=item.kind != Attachment.Kind.IMAGE,
-        filename=item.name,
+        inline=item.kind == Attachment.Kind.IMAGE,
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

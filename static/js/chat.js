@@ -394,7 +394,8 @@
         typingTimer = window.setTimeout(function () { typingLine.hidden = true; }, 4000);
         break;
       case "read":
-        if (frame.conversation !== current) return;
+        // "Seen" means the other side saw it, not a colleague in the same inbox.
+        if (frame.conversation !== current || frame.side === data.conversation.side) return;
         readMarks[String(frame.user)] = Math.max(readMarks[String(frame.user)] || 0, frame.message);
         updateSeen();
         break;
@@ -407,16 +408,34 @@
     }
   });
 
-  /* Catch up from the database after a reconnect: nothing lost, nothing twice. */
-  function catchUp() {
-    fetch(data.urls.messages + "?after=" + lastId + "&limit=200", {
+  /* Catch up from the database after a reconnect: nothing lost, nothing twice.
+     Pages of ?after=<last id> from where this page was, and also the newest page: ids are
+     given at insert and commits can finish out of order, so a message committed a moment
+     late may carry an id just below one already shown. upsert() drops what is known. */
+  function getPage(query) {
+    return fetch(data.urls.messages + query, {
       credentials: "same-origin", headers: { Accept: "application/json" }
-    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (page) {
+    }).then(function (r) { return r.ok ? r.json() : null; });
+  }
+
+  function pagesAfter(cursor) {
+    return getPage("?after=" + cursor + "&limit=200").then(function (page) {
       if (!page) return;
       page.results.forEach(upsert);
-      if (page.has_more) catchUp();
-      Object.keys(pending).forEach(deliver);
+      if (page.has_more && page.results.length) {
+        return pagesAfter(page.results[page.results.length - 1].id);
+      }
     });
+  }
+
+  function catchUp() {
+    var from = lastId;
+    getPage("?limit=50").then(function (page) {
+      if (page) page.results.forEach(upsert);
+      return pagesAfter(from);
+    }).then(function () {
+      Object.keys(pending).forEach(deliver);
+    }).catch(function () { /* the next reconnect tries again */ });
   }
 
   rt.onState(function (state, reconnected) {

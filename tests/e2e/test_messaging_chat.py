@@ -31,28 +31,47 @@ CHROMIUM_ARGS = [
 ]
 
 
+class AsgiServer:
+    """The real ASGI application served by uvicorn in a thread; it can be stopped and
+    started again on the same port (a restart, as far as browsers can tell)."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: uvicorn.Server | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        from ucs.asgi import application
+
+        self.server = uvicorn.Server(
+            uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise TimeoutError("uvicorn did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+        self.server = self.thread = None
+
+
 @pytest.fixture
 def asgi_server(transactional_db):
-    from ucs.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise TimeoutError("uvicorn did not start")
-        time.sleep(0.05)
+    server = AsgiServer()
+    server.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
 
 
 def _cookie(user) -> str:
@@ -62,6 +81,7 @@ def _cookie(user) -> str:
 
 
 def test_two_people_chat_live_with_seen_marks(asgi_server):
+    base = asgi_server.url
     alice = UserFactory.create(name="Alice Akhmetova")
     bob = UserFactory.create(name="Bob Bekov")
     conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
@@ -88,7 +108,7 @@ def test_two_people_chat_live_with_seen_marks(asgi_server):
                 )
                 page = context.new_page()
                 page.on("pageerror", lambda error: errors.append(str(error)))
-                page.goto(f"{asgi_server}{path}")
+                page.goto(f"{base}{path}")
                 return page
 
             first = open_page(alice, url)
@@ -106,7 +126,7 @@ def test_two_people_chat_live_with_seen_marks(asgi_server):
 
             second = elsewhere.context.new_page()
             second.on("pageerror", lambda error: errors.append(str(error)))
-            second.goto(f"{asgi_server}{url}")
+            second.goto(f"{base}{url}")
             expect(second.locator(".msg", has_text="are you free on Friday?")).to_be_visible(
                 timeout=10_000
             )
@@ -126,5 +146,72 @@ def test_two_people_chat_live_with_seen_marks(asgi_server):
             expect(first.locator(".msg")).to_have_count(2)
             expect(second.locator(".msg")).to_have_count(2)
             assert errors == []
+        finally:
+            browser.close()
+
+
+def _send_from_another_thread(**kwargs) -> None:
+    # Playwright's sync API keeps an event loop in this thread; a service that publishes
+    # must run where it may block (as in a request).
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            services.message_send(**kwargs)
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert errors == []
+
+
+def test_reconnects_and_catches_up_without_losing_or_doubling(asgi_server):
+    alice = UserFactory.create(name="Alice Akhmetova")
+    bob = UserFactory.create(name="Bob Bekov")
+    conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
+    services.message_send(
+        user=bob, conversation_id=conversation.pk, body="Before the restart", client_id="b0"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 800})
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": _cookie(alice),
+                        "domain": "127.0.0.1",
+                        "path": "/",
+                    }
+                ]
+            )
+            page = context.new_page()
+            page.goto(f"{asgi_server.url}/messages/{conversation.pk}/")
+            status = page.locator("#chat-status")
+            expect(status).to_be_hidden(timeout=10_000)
+            expect(page.locator(".msg")).to_have_count(1)
+
+            asgi_server.stop()
+            expect(status).to_be_visible(timeout=10_000)  # "Reconnecting…"
+            for n in (1, 2):
+                _send_from_another_thread(
+                    user=bob,
+                    conversation_id=conversation.pk,
+                    body=f"While you were away {n}",
+                    client_id=f"b{n}",
+                )
+            asgi_server.start()
+
+            expect(status).to_be_hidden(timeout=20_000)
+            for n in (1, 2):
+                expect(page.locator(".msg", has_text=f"While you were away {n}")).to_have_count(
+                    1, timeout=10_000
+                )
+            expect(page.locator(".msg")).to_have_count(3)
         finally:
             browser.close()

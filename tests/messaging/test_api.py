@@ -180,7 +180,7 @@ def test_attachments_are_checked_by_content_and_private(
     fake.name = "invoice.pdf"
     response = client.post(url, {"client_id": "f2", "attachments": [fake]}, format="multipart")
     assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "file_type"
+    assert response.json()["errors"][0]["code"] == "bad_type"
     pdf = io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     pdf.name = "plan.pdf"
     response = client.post(url, {"client_id": "f3", "attachments": [pdf]}, format="multipart")

@@ -190,6 +190,7 @@ async def test_typing_and_read_are_relayed_with_the_user_id(alice, bob, outsider
             "conversation": direct.pk,
             "message": message.pk,
             "user": bob.pk,
+            "side": f"u{bob.pk}",
         }
         assert await o.receive_nothing(timeout=0.3)
     finally:
@@ -304,9 +305,10 @@ async def test_ping_answers_pong(alice):
 
 async def test_a_blocker_receives_nothing_from_the_blocked_person(alice, bob, direct):
     await database_sync_to_async(services.block_create)(blocker=bob, blocked=alice)
-    a, _, _ = await open_socket(alice)
     b, _, _ = await open_socket(bob)
+    a, _, _ = await open_socket(alice)
     try:
+        await receive(b, of_type="presence")  # Alice came online; nothing else may follow
         await send(a, {"type": "typing", "conversation": direct.pk})
         await send(
             a,
@@ -324,3 +326,27 @@ async def test_a_blocker_receives_nothing_from_the_blocked_person(alice, bob, di
     finally:
         await a.disconnect()
         await b.disconnect()
+
+
+async def test_a_failing_service_gives_server_error_and_the_socket_stays(
+    monkeypatch, alice, direct
+):
+    def broken(**kwargs):
+        raise ConnectionError("database went away")
+
+    a, _, _ = await open_socket(alice)
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(services, "message_send", broken)
+            await send(
+                a,
+                {"type": "message.send", "conversation": direct.pk, "body": "x", "client_id": "f"},
+            )
+            error = await receive(a)
+            assert (error["type"], error["code"]) == ("error", "server_error")
+        await send(
+            a, {"type": "message.send", "conversation": direct.pk, "body": "x", "client_id": "f"}
+        )
+        assert (await receive(a, of_type="message.ack"))["message"]["client_id"] == "f"
+    finally:
+        await a.disconnect()

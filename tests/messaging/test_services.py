@@ -265,3 +265,20 @@ def test_client_id_is_per_sender(alice, bob, direct):
     first = send(alice, direct, "a", client_id=shared)
     second = send(bob, direct, "b", client_id=shared)
     assert first.pk != second.pk
+
+
+def test_seen_marks_come_from_the_other_side_only(alice, university, liaison, org_conversation):
+    colleague = MembershipFactory.create(organization=university).user
+    question = send(alice, org_conversation, "Lab on Monday?")
+    answer = send(liaison, org_conversation, "Yes.")
+    services.conversation_mark_read(user=colleague, conversation_id=org_conversation.pk)
+    services.conversation_mark_read(user=alice, conversation_id=org_conversation.pk)
+    marks_for_alice = selectors.read_marks_for_conversation(
+        user=alice, conversation_id=org_conversation.pk
+    )
+    assert marks_for_alice == {colleague.pk: answer.pk}
+    marks_for_liaison = selectors.read_marks_for_conversation(
+        user=liaison, conversation_id=org_conversation.pk
+    )
+    assert marks_for_liaison == {alice.pk: answer.pk}  # not the colleague's
+    assert question.pk < answer.pk

@@ -55,3 +55,25 @@ def test_template_filter_uses_the_same_renderer():
     html = template.render(Context({"text": "**hi** <script>x()</script>"}))
     assert "<strong>hi</strong>" in html
     assert "<script" not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Hello, how are you? Fine.", "<p>Hello, how are you? Fine.</p>"),
+        ("**bold** and *it*", "<p><strong>bold</strong> and <em>it</em></p>"),
+        ("line one\nline two", "<p>line one<br>\nline two</p>"),
+        ("# not a heading in chat", "not a heading in chat"),  # the text stays, the tag goes
+        ("", ""),
+    ],
+)
+def test_light_markdown_for_chat_messages(text, html):
+    assert str(render_markdown(text, light=True)) == html
+
+
+def test_plain_text_fast_path_matches_the_parser():
+    import markdown
+
+    for text in ["Just a sentence", "Numbers 42 and words", "Привет, как дела?"]:
+        assert str(render_markdown(text)) == markdown.markdown(text)
+        assert str(render_markdown(text, light=True)) == markdown.markdown(text)

@@ -26,8 +26,6 @@ SITE_ID = 1
 SITE_NAME = "UCS"
 # Host (and port) of links in emails that are sent outside a request (Celery tasks).
 SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
-# Where the site is reached from outside: links in emails sent by background jobs.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "daphne",
@@ -124,7 +122,9 @@ else:
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # A check is one more round trip each time a connection is reused; ASGI workers
+        # holding sockets reuse it for every frame (docs/performance.md, messaging).
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 # --- Redis: channel layer, cache, Celery ------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
