@@ -5,9 +5,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
+import uvicorn
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,41 +47,52 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@dataclass(frozen=True)
-class Server:
-    url: str
-
-
-@pytest.fixture
-def asgi_live_server(transactional_db) -> Iterator[Server]:
+class AsgiServer:
     """The real ASGI application (HTTP and WebSockets) served by uvicorn in a thread.
 
     pytest-django's `live_server` speaks WSGI only, so pages that open the messaging socket
-    (every page, for the unread badge) would log failed handshakes there. This server shares
-    the test database, the in-memory channel layer and the locmem mail outbox.
+    (every page, for the unread badge) would fail their handshakes there. This server shares
+    the test database, the in-memory channel layer and the locmem mail outbox, and can be
+    stopped and started again on the same port (a restart, as far as browsers can tell).
     """
-    import uvicorn
 
-    from ucs.asgi import application
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: uvicorn.Server | None = None
+        self.thread: threading.Thread | None = None
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
+    def start(self) -> None:
+        from ucs.asgi import application
+
+        self.server = uvicorn.Server(
+            uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+        self.server = self.thread = None
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db) -> Iterator[AsgiServer]:
+    server = AsgiServer()
+    server.start()
     try:
-        yield Server(url=f"http://127.0.0.1:{port}")
+        yield server
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
 
 
 @pytest.fixture

@@ -1,77 +1,20 @@
 """Two people in two browser contexts chat live: one writes, the other sees it appear,
 answers, and the first sees the answer and the "seen" mark.
 
-pytest-django's `live_server` speaks WSGI only, so this test serves the real ASGI
-application (HTTP and the WebSocket) with uvicorn in a thread of the test process, on the
-same test database and in-memory channel layer.
+It runs against `asgi_live_server` (tests/e2e/conftest.py): the real ASGI application, HTTP
+and WebSocket, served by uvicorn in a thread on the test database and in-memory layer.
 """
 
-import socket
 import threading
-import time
 
 import pytest
-import uvicorn
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from messaging import services
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-class AsgiServer:
-    """The real ASGI application served by uvicorn in a thread; it can be stopped and
-    started again on the same port (a restart, as far as browsers can tell)."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server: uvicorn.Server | None = None
-        self.thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        from ucs.asgi import application
-
-        self.server = uvicorn.Server(
-            uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise TimeoutError("uvicorn did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.server is not None and self.thread is not None:
-            self.server.should_exit = True
-            self.thread.join(timeout=10)
-        self.server = self.thread = None
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    server = AsgiServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _cookie(user) -> str:
@@ -80,74 +23,71 @@ def _cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
-def test_two_people_chat_live_with_seen_marks(asgi_server):
-    base = asgi_server.url
+def test_two_people_chat_live_with_seen_marks(asgi_live_server, browser):
+    base = asgi_live_server.url
     alice = UserFactory.create(name="Alice Akhmetova")
     bob = UserFactory.create(name="Bob Bekov")
     conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
     url = f"/messages/{conversation.pk}/"
     cookies = {alice.pk: _cookie(alice), bob.pk: _cookie(bob)}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        try:
-            errors: list[str] = []
+    try:
+        errors: list[str] = []
 
-            def open_page(person, path):
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
-                context.add_cookies(
-                    [
-                        {
-                            "name": "sessionid",
-                            "value": cookies[person.pk],
-                            "domain": "127.0.0.1",
-                            "path": "/",
-                        }
-                    ]
-                )
-                page = context.new_page()
-                page.on("pageerror", lambda error: errors.append(str(error)))
-                page.goto(f"{base}{path}")
-                return page
-
-            first = open_page(alice, url)
-            expect(first.locator("#chat-status")).to_be_hidden(timeout=10_000)
-            # Bob is elsewhere on the site: the badge in his navigation counts live.
-            elsewhere = open_page(bob, "/")
-            badge = elsewhere.locator("#nav-unread")
-            expect(badge).to_have_attribute("hidden", "")
-            first.wait_for_timeout(500)  # let Bob's socket connect
-
-            first.fill("#composer-body", "Hello Bob, are you free on Friday?")
-            first.keyboard.press("Enter")
-            expect(badge).to_have_text("1", timeout=10_000)
-            expect(badge).not_to_have_attribute("hidden", "")
-
-            second = elsewhere.context.new_page()
-            second.on("pageerror", lambda error: errors.append(str(error)))
-            second.goto(f"{base}{url}")
-            expect(second.locator(".msg", has_text="are you free on Friday?")).to_be_visible(
-                timeout=10_000
+        def open_page(person, path):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": cookies[person.pk],
+                        "domain": "127.0.0.1",
+                        "path": "/",
+                    }
+                ]
             )
-            # Reading it in the thread clears the badge on his other page.
-            expect(badge).to_have_attribute("hidden", "", timeout=10_000)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{base}{path}")
+            return page
 
-            second.fill("#composer-body", "Yes, Friday works.")
-            second.keyboard.press("Shift+Enter")
-            second.keyboard.type("After 10:00.")
-            second.keyboard.press("Enter")
-            answer = first.locator(".msg", has_text="Yes, Friday works.")
-            expect(answer).to_be_visible(timeout=10_000)
-            expect(answer).to_contain_text("After 10:00.")
-            # Bob read Alice's message: her message shows "seen".
-            expect(first.locator(".msg-mine .msg-seen:visible")).to_have_count(1, timeout=10_000)
-            # Nothing is shown twice (the ack and message.new carry the same message).
-            expect(first.locator(".msg")).to_have_count(2)
-            expect(second.locator(".msg")).to_have_count(2)
-            assert errors == []
-        finally:
-            browser.close()
+        first = open_page(alice, url)
+        expect(first.locator("#chat-status")).to_be_hidden(timeout=10_000)
+        # Bob is elsewhere on the site: the badge in his navigation counts live.
+        elsewhere = open_page(bob, "/")
+        badge = elsewhere.locator("#nav-unread")
+        expect(badge).to_have_attribute("hidden", "")
+        first.wait_for_timeout(500)  # let Bob's socket connect
+
+        first.fill("#composer-body", "Hello Bob, are you free on Friday?")
+        first.keyboard.press("Enter")
+        expect(badge).to_have_text("1", timeout=10_000)
+        expect(badge).not_to_have_attribute("hidden", "")
+
+        second = elsewhere.context.new_page()
+        second.on("pageerror", lambda error: errors.append(str(error)))
+        second.goto(f"{base}{url}")
+        expect(second.locator(".msg", has_text="are you free on Friday?")).to_be_visible(
+            timeout=10_000
+        )
+        # Reading it in the thread clears the badge on his other page.
+        expect(badge).to_have_attribute("hidden", "", timeout=10_000)
+
+        second.fill("#composer-body", "Yes, Friday works.")
+        second.keyboard.press("Shift+Enter")
+        second.keyboard.type("After 10:00.")
+        second.keyboard.press("Enter")
+        answer = first.locator(".msg", has_text="Yes, Friday works.")
+        expect(answer).to_be_visible(timeout=10_000)
+        expect(answer).to_contain_text("After 10:00.")
+        # Bob read Alice's message: her message shows "seen".
+        expect(first.locator(".msg-mine .msg-seen:visible")).to_have_count(1, timeout=10_000)
+        # Nothing is shown twice (the ack and message.new carry the same message).
+        expect(first.locator(".msg")).to_have_count(2)
+        expect(second.locator(".msg")).to_have_count(2)
+        assert errors == []
+    finally:
+        for context in browser.contexts:
+            context.close()
 
 
 def _send_from_another_thread(**kwargs) -> None:
@@ -167,51 +107,48 @@ def _send_from_another_thread(**kwargs) -> None:
     assert errors == []
 
 
-def test_reconnects_and_catches_up_without_losing_or_doubling(asgi_server):
+def test_reconnects_and_catches_up_without_losing_or_doubling(asgi_live_server, browser):
     alice = UserFactory.create(name="Alice Akhmetova")
     bob = UserFactory.create(name="Bob Bekov")
     conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
-    services.message_send(
+    _send_from_another_thread(
         user=bob, conversation_id=conversation.pk, body="Before the restart", client_id="b0"
     )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 800})
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": _cookie(alice),
+                    "domain": "127.0.0.1",
+                    "path": "/",
+                }
+            ]
         )
-        try:
-            context = browser.new_context(viewport={"width": 390, "height": 800})
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": _cookie(alice),
-                        "domain": "127.0.0.1",
-                        "path": "/",
-                    }
-                ]
+        page = context.new_page()
+        page.goto(f"{asgi_live_server.url}/messages/{conversation.pk}/")
+        status = page.locator("#chat-status")
+        expect(status).to_be_hidden(timeout=10_000)
+        expect(page.locator(".msg")).to_have_count(1)
+
+        asgi_live_server.stop()
+        expect(status).to_be_visible(timeout=10_000)  # "Reconnecting…"
+        for n in (1, 2):
+            _send_from_another_thread(
+                user=bob,
+                conversation_id=conversation.pk,
+                body=f"While you were away {n}",
+                client_id=f"b{n}",
             )
-            page = context.new_page()
-            page.goto(f"{asgi_server.url}/messages/{conversation.pk}/")
-            status = page.locator("#chat-status")
-            expect(status).to_be_hidden(timeout=10_000)
-            expect(page.locator(".msg")).to_have_count(1)
+        asgi_live_server.start()
 
-            asgi_server.stop()
-            expect(status).to_be_visible(timeout=10_000)  # "Reconnecting…"
-            for n in (1, 2):
-                _send_from_another_thread(
-                    user=bob,
-                    conversation_id=conversation.pk,
-                    body=f"While you were away {n}",
-                    client_id=f"b{n}",
-                )
-            asgi_server.start()
-
-            expect(status).to_be_hidden(timeout=20_000)
-            for n in (1, 2):
-                expect(page.locator(".msg", has_text=f"While you were away {n}")).to_have_count(
-                    1, timeout=10_000
-                )
-            expect(page.locator(".msg")).to_have_count(3)
-        finally:
-            browser.close()
+        expect(status).to_be_hidden(timeout=20_000)
+        for n in (1, 2):
+            expect(page.locator(".msg", has_text=f"While you were away {n}")).to_have_count(
+                1, timeout=10_000
+            )
+        expect(page.locator(".msg")).to_have_count(3)
+    finally:
+        for context in browser.contexts:
+            context.close()
