@@ -118,3 +118,22 @@ def test_nav_badge_and_script_on_every_page_for_signed_in_people(client_for, ali
     assert 'id="nav-unread"' in content
     assert "js/realtime.js" in content
     assert "js/realtime.js" not in client_for(None).get("/").content.decode()
+
+
+def test_profile_team_members_have_a_message_link_for_others(client_for):
+    from members.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    membership = MembershipFactory.create(role=Role.OWNER, is_public=True)
+    organization, person = membership.organization, membership.user
+    visitor = UserFactory.create()
+    html = client_for(visitor).get(organization.get_absolute_url()).content.decode()
+    assert f'href="/messages/new/organization/{organization.slug}/"' in html
+    assert f"/messages/new/person/{person.pk}/" in html
+    # Nobody is offered a conversation with themselves, and anonymous visitors log in first.
+    assert f"/messages/new/person/{person.pk}/" not in (
+        client_for(person).get(organization.get_absolute_url()).content.decode()
+    )
+    assert f"/messages/new/person/{person.pk}/" not in (
+        client_for(None).get(organization.get_absolute_url()).content.decode()
+    )
