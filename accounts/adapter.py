@@ -1,9 +1,14 @@
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from allauth.usersessions.models import UserSession
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+
+from messaging.services import sockets_close
 
 from .tasks import send_email
 
@@ -26,3 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 headers=dict(message.extra_headers),
             )
         )
+
+
+class UserSessionsAdapter(DefaultUserSessionsAdapter):
+    def end_sessions(self, sessions: Iterable[UserSession]) -> None:
+        """End the sessions (allauth), then close exactly their sockets after commit."""
+        ended = list(sessions)
+        super().end_sessions(ended)
+        for session in ended:
+            sockets_close(user_id=session.user_id, session_key=session.session_key)

@@ -1,3 +1,5 @@
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,3 +24,18 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End the person's signed-in sessions, all or all but `keep_session_key`; return how many.
+
+    Goes through allauth's user-sessions adapter (accounts.adapter.UserSessionsAdapter), which
+    deletes each session and closes that session's sockets once this transaction commits.
+    """
+    sessions = UserSession.objects.filter(user_id=user.pk)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    ended = list(sessions)
+    get_usersessions_adapter().end_sessions(ended)
+    return len(ended)

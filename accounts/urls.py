@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("sessions/end-all/", views.sessions_end_all, name="sessions_end_all"),
 ]

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .forms import ProfileForm
-from .services import user_set_language, user_update_profile
+from .services import user_sessions_end, user_set_language, user_update_profile
 
 
 @require_POST
@@ -34,3 +35,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+@login_required
+def sessions_end_all(request: HttpRequest) -> HttpResponse:
+    """Sign out everywhere: end every session of the person, this one last."""
+    user_sessions_end(user=request.user)  # type: ignore[arg-type]
+    get_account_adapter(request).logout(request)
+    messages.success(request, _("You are signed out of all sessions."))
+    return redirect("account_login")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.headless",
+    "allauth.usersessions",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -199,7 +200,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# A password change keeps the session it was made in and ends every other one (with its
+# sockets): accounts.signals, through allauth.usersessions.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# The "Sessions" settings page (/accounts/sessions/). Activity tracking would write on every
+# request, so it stays off and UserSessionsMiddleware is not installed.
+USERSESSIONS_ADAPTER = "accounts.adapter.UserSessionsAdapter"
+USERSESSIONS_TRACK_ACTIVITY = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[UCS] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # allauth's own defaults, kept explicit: they run on the configured cache (Redis in production).
