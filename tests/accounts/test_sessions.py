@@ -155,7 +155,10 @@ def test_the_page_speaks_kazakh_and_russian():
         client = sign_in(person)
         sign_in(person)
         pages[language] = client.get(SESSIONS).content.decode()
+        pages[f"{language}-done"] = client.post(SESSIONS, follow=True).content.decode()
     kk, ru = pages["kk"], pages["ru"]
+    assert "Басқа барлық сеанстан шықтыңыз." in pages["kk-done"]
+    assert "Выйти из всех остальных сеансов." in pages["ru-done"]  # allauth's own wording
     assert "Сеанстар" in kk
     assert "Басқа сеанстардан шығу" in kk
     assert "Сеансы" in ru
