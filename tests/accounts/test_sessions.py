@@ -4,7 +4,7 @@ import pytest
 from allauth.account.signals import password_reset
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.backends.db import SessionStore
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
@@ -171,3 +171,30 @@ def test_the_page_pins_its_queries(alice, django_assert_max_num_queries):
         sign_in(alice)
     with django_assert_max_num_queries(20):
         assert client.get(SESSIONS).status_code == 200
+
+
+HEADLESS_SESSIONS = "/_allauth/browser/v1/auth/sessions"
+
+
+def test_headless_api_lists_own_sessions_and_refuses_another_persons(alice, bob):
+    laptop = sign_in(alice)
+    phone = sign_in(alice)
+    bobs = sign_in(bob)
+    assert Client().get(HEADLESS_SESSIONS).status_code == 401
+    listed = laptop.get(HEADLESS_SESSIONS).json()["data"]
+    assert {s["id"] for s in listed} == set(
+        UserSession.objects.filter(user=alice).values_list("pk", flat=True)
+    )
+    bobs_id = UserSession.objects.get(user=bob).pk
+    refused = laptop.delete(
+        HEADLESS_SESSIONS, {"sessions": [bobs_id]}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert exists(session_key(bobs))
+    phones_id = UserSession.objects.get(session_key=session_key(phone)).pk
+    ended = laptop.delete(
+        HEADLESS_SESSIONS, {"sessions": [phones_id]}, content_type="application/json"
+    )
+    assert ended.status_code == 200
+    assert not exists(session_key(phone))
+    assert exists(session_key(laptop))

@@ -4,6 +4,7 @@ Consumers must see committed rows, hence transactional tests. Every communicator
 disconnected, whatever happens."""
 
 import pytest
+from allauth.usersessions.models import UserSession
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.urls import reverse
@@ -85,6 +86,29 @@ async def test_a_password_change_closes_the_other_sessions_sockets():
         fresh, connected, _ = await open_socket(cookie=session_key(laptop))
         sockets["fresh"] = fresh
         assert connected
+    finally:
+        await disconnect(sockets)
+
+
+async def test_ending_a_session_over_the_headless_api_closes_its_sockets_only():
+    laptop, sockets = await setup()
+    try:
+
+        def end_phone():
+            phone = UserSession.objects.exclude(session_key=session_key(laptop)).get(
+                user__name="Alice Akhmetova"
+            )
+            return laptop.delete(
+                "/_allauth/browser/v1/auth/sessions",
+                {"sessions": [phone.pk]},
+                content_type="application/json",
+            )
+
+        response = await database_sync_to_async(end_phone)()
+        assert response.status_code == 200
+        assert await closed(sockets["phone"])
+        assert await sockets["laptop"].receive_nothing(timeout=0.3)
+        assert await sockets["bob"].receive_nothing(timeout=0.3)
     finally:
         await disconnect(sockets)
 
