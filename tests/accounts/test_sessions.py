@@ -1,5 +1,7 @@
 """The Sessions settings page (allauth.usersessions) and what ending sessions does."""
 
+import re
+
 import pytest
 from allauth.account.signals import password_reset
 from allauth.usersessions.models import UserSession
@@ -63,6 +65,7 @@ def test_the_page_lists_only_ones_own_sessions_and_marks_the_current(alice, bob)
     assert "Sign Out Other Sessions" in html
     assert f'action="{END_ALL}"' in html
     assert f'href="{SESSIONS}" aria-current="page"' in html
+    assert not re.search(r"\sstyle=|<script>|<style", html)  # the strict CSP holds
 
 
 def test_a_single_session_offers_signing_out(alice):
