@@ -419,3 +419,20 @@ def response_metrics_for_organization(
     return response_metrics_for_organizations(organization_ids={organization.pk}, today=today)[
         organization.pk
     ]
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+def boards_summary(*, viewer: Viewer) -> dict[str, int]:
+    """The boards at a glance for the dashboard: open posts by kind, proposals of the last 30
+    days, and the proposals on the viewer's own posts waiting past their response window."""
+    since = timezone.now() - timedelta(days=30)
+    counts = Post.objects.filter(status=PostStatus.OPEN).aggregate(
+        problems=Count("id", filter=Q(kind=PostKind.PROBLEM)),
+        projects=Count("id", filter=Q(kind=PostKind.PROJECT)),
+        calls=Count("id", filter=Q(kind=PostKind.CALL)),
+    )
+    return {
+        **counts,
+        "recent_proposals": Proposal.objects.filter(created_at__gte=since).count(),
+        "overdue": proposal_list_overdue_for_viewer(viewer=viewer).count(),
+    }

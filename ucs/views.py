@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.static import serve
 
-from boards.selectors import post_list_newest_problems
+from boards.selectors import boards_summary, post_list_newest_problems
 from members.selectors import (
     ecosystem_summary,
     membership_list_for_user,
@@ -50,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "memberships": membership_list_for_user(user=request.user),  # type: ignore[arg-type]
             "ecosystem": ecosystem_summary(),
+            "boards": boards_summary(viewer=request.user),
         },
     )
 

@@ -44,3 +44,32 @@ def test_forms_preselect_the_organisation_the_user_acts_for(cast, problem, clien
     assert form.initial["organization"] == "second-startup"
     form = client.get(f"/boards/{problem.pk}/propose/").context["form"]
     assert form.initial["organization"] == "second-startup"
+
+
+def test_dashboard_counts_the_boards_and_warns_about_overdue_proposals(
+    proposal, cast, client_for, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from boards.models import Proposal
+
+    Proposal.objects.filter(pk=proposal.pk).update(
+        response_due_on=timezone.localdate() - timedelta(days=1)
+    )
+    official = client_for(cast.official)
+    with django_assert_max_num_queries(10):
+        page = official.get("/dashboard/")
+    assert page.context["boards"] == {
+        "problems": 1,
+        "projects": 0,
+        "calls": 0,
+        "recent_proposals": 1,
+        "overdue": 1,
+    }
+    assert "waiting past its response window" in page.content.decode()
+    # The proposer's side has nothing overdue to answer.
+    page = client_for(cast.founder).get("/dashboard/")
+    assert page.context["boards"]["overdue"] == 0
+    assert "response window" not in page.content.decode()
