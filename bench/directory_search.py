@@ -143,9 +143,10 @@ def build(rows: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE members_organization o SET tags_text = t.names
+            UPDATE members_organization o SET tags_text = t.names, tag_ids = t.ids
             FROM (
-                SELECT ot.organization_id, string_agg(tag.name, ' ' ORDER BY tag.name) AS names
+                SELECT ot.organization_id, string_agg(tag.name, ' ' ORDER BY tag.name) AS names,
+                       jsonb_agg(tag.id ORDER BY tag.id) AS ids
                 FROM members_organization_tags ot JOIN members_tag tag ON tag.id = ot.tag_id
                 GROUP BY ot.organization_id
             ) t

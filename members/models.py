@@ -153,6 +153,9 @@ class Organization(models.Model):
     tags_text = models.TextField(blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The ids of `tags`, sorted: on PostgreSQL a GIN index (jsonb_path_ops) answers tag
+    # filters with `@>` instead of one join on the tag table per chosen tag.
+    tag_ids = models.JSONField(default=list, blank=True, editable=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -44,6 +44,8 @@ POSTGRES_SEARCH_SQL = (
     "ON members_organization USING gin (search_vector)",
     "CREATE INDEX IF NOT EXISTS members_searchword_trgm "
     "ON members_searchword USING gin (word gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS members_org_tag_ids_gin "
+    "ON members_organization USING gin (tag_ids jsonb_path_ops)",
 )
 
 
@@ -63,7 +65,7 @@ def ensure_postgres_search_objects(conn: BaseDatabaseWrapper) -> None:
             column.name
             for column in conn.introspection.get_table_description(cursor, "members_organization")
         }
-        if not {"search_vector", "tags_text"} <= columns:
+        if not {"search_vector", "tags_text", "tag_ids"} <= columns:
             return
         if "members_searchword" not in conn.introspection.table_names(cursor):
             return
@@ -257,13 +259,19 @@ def apply_filters(
     if params.verified is not None and skip != "verified":
         queryset = queryset.filter(verified_at__isnull=not params.verified)
     if params.tags and skip != "tag":
-        through = Organization.tags.through
         ids = dict(Tag.objects.filter(slug__in=params.tags).values_list("slug", "pk"))
-        for slug in params.tags:
-            # An unknown tag matches nothing (pk 0 never exists).
-            queryset = queryset.filter(
-                pk__in=through.objects.filter(tag_id=ids.get(slug, 0)).values("organization_id")
-            )
+        # An unknown tag matches nothing (pk 0 never exists).
+        wanted = sorted({ids.get(slug, 0) for slug in params.tags})
+        if is_postgres():
+            # One GIN index probe (`tag_ids @> '[...]'`) for any number of tags.
+            queryset = queryset.filter(tag_ids__contains=wanted)
+        else:
+            # SQLite has no JSON containment lookup: one subquery per tag.
+            through = Organization.tags.through
+            for tag_id in wanted:
+                queryset = queryset.filter(
+                    pk__in=through.objects.filter(tag_id=tag_id).values("organization_id")
+                )
     return queryset
 
 

@@ -106,12 +106,16 @@ def organization_reindex(*, organizations: QuerySet[Organization] | list[Organiz
     organizations = list(organizations)
     words: set[str] = set()
     for organization in organizations:
-        names = sorted(tag.name for tag in organization.tags.all())
+        tags = list(organization.tags.all())
+        names = sorted(tag.name for tag in tags)
         words |= words_of(organization.name, " ".join(names))
         organization.tags_text = " ".join(names)
+        organization.tag_ids = sorted(tag.pk for tag in tags)
         organization.search_document = search_document_for(organization)
         Organization.objects.filter(pk=organization.pk).update(
-            tags_text=organization.tags_text, search_document=organization.search_document
+            tags_text=organization.tags_text,
+            tag_ids=organization.tag_ids,
+            search_document=organization.search_document,
         )
     if is_postgres() and organizations:
         Organization.objects.filter(pk__in=[o.pk for o in organizations]).update(

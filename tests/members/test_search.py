@@ -75,6 +75,17 @@ def test_filters_combine(directory):
     assert names(DirectoryParams(tags=("geology", "gis"))) == ["Nomad Geo"]
 
 
+def test_tag_filter_follows_retagging(directory):
+    # Tag filters read the organisation's own tag ids, kept in step by the services.
+    geo = directory["geo"]
+    services.organization_update(
+        actor=geo.memberships.get().user, organization=geo, data={}, tags="gis, drones"
+    )
+    assert names(DirectoryParams(tags=("geology",))) == ["Satbayev University"]
+    assert names(DirectoryParams(tags=("drones", "gis"))) == ["Nomad Geo"]
+    assert names(DirectoryParams(tags=("drones", "no-such-tag"))) == []
+
+
 def test_verified_filter(directory):
     directory["geo"].verified_at = directory["geo"].created_at
     directory["geo"].save()
@@ -169,6 +180,15 @@ class TestPostgresSearch:
             indexes = dict(cursor.fetchall())
         assert "USING gin (search_vector)" in indexes["members_org_search_gin"]
         assert "gin_trgm_ops" in indexes["members_searchword_trgm"]
+        assert "jsonb_path_ops" in indexes["members_org_tag_ids_gin"]
+
+    def test_tag_filters_use_the_tag_ids_column(self, directory):
+        sql = str(
+            selectors.organization_directory(params=DirectoryParams(tags=("gis", "geology"))).query
+        )
+        assert "tag_ids" in sql
+        assert "@>" in sql
+        assert "members_organization_tags" not in sql
 
     def test_the_cascade_picks_the_cheapest_step_that_matches(self, directory):
         from members.search import FUZZY, PREFIX, WORDS, search_plan

@@ -15,6 +15,7 @@ from members.models import (
     RequestStatus,
     Role,
     ShortlistEntry,
+    Tag,
 )
 from members.search import is_postgres
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -44,6 +45,8 @@ class TestOrganizations:
         assert role_of(user, organization) == Role.OWNER
         organization.refresh_from_db()
         assert organization.tags_text == "kazakh language nlp"
+        assert organization.tag_ids == sorted(tag.pk for tag in organization.tags.all())
+        assert len(organization.tag_ids) == 2
         if is_postgres():
             assert organization.search_vector
         else:
@@ -84,6 +87,7 @@ class TestOrganizations:
         team.organization.refresh_from_db()
         assert team.organization.tagline == "New line"
         assert team.organization.tags_text == "drones"
+        assert team.organization.tag_ids == [Tag.objects.get(name="drones").pk]
 
     @pytest.mark.parametrize("who", ["member", "outsider", "moderator"])
     def test_update_refused_to_others(self, team, who):
