@@ -128,3 +128,25 @@ def test_the_narrow_table_has_its_gin_index(directory):
         )
         (definition,) = cursor.fetchone()
     assert "USING gin (search_vector)" in definition
+
+
+def test_directory_page_and_api_list_use_it_within_their_query_pins(
+    directory, client, django_assert_max_num_queries
+):
+    # The same maxima as the SQLite pins in test_views / test_api (narrow path: count,
+    # ids, rows, tags instead of count, rows, tags).
+    with django_assert_max_num_queries(13):
+        response = client.get("/members/", {"search": "sensors", "page": 2})
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = one_query(DirectoryParams(q="sensors"))[24:]
+    assert all(name in html for _pk, name in expected)
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/organizations/", {"search": "sensors", "page_size": 5})
+    body = response.json()
+    assert body["count"] == 30
+    assert body["next"] is not None
+    assert body["previous"] is None
+    assert [o["name"] for o in body["results"]] == [
+        name for _pk, name in one_query(DirectoryParams(q="sensors"))[:5]
+    ]
