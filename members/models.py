@@ -425,3 +425,29 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} in {self.shortlist}"
+
+
+class OrganizationSearchRow(models.Model):
+    """A narrow copy of what a relevance search reads (PostgreSQL only): the weighted
+    vector and the lower-cased name of the tie-break. Ranking thousands of matches here
+    reads a fraction of the pages the organisation table would; the directory then loads
+    only the page's rows. Kept by `services.organization_reindex`; empty on SQLite, which
+    searches `Organization.search_document` instead."""
+
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_row",
+        editable=False,
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+    sort_name = models.TextField(editable=False)
+
+    class Meta:
+        verbose_name = _("organisation search row")
+        verbose_name_plural = _("organisation search rows")
+        # The GIN index on search_vector is PostgreSQL-only: see members.search.
+
+    def __str__(self) -> str:
+        return str(self.organization_id)

@@ -27,7 +27,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 
-from .models import Organization, SearchWord, Tag
+from .models import Organization, OrganizationSearchRow, SearchWord, Tag
 
 MAX_QUERY_LENGTH = 200
 
@@ -36,7 +36,7 @@ ORDERING_NEWEST = "newest"
 ORDERING_NAME = "name"
 ORDERINGS = (ORDERING_RELEVANCE, ORDERING_NEWEST, ORDERING_NAME)
 
-# Created by migration members.0003 and, for test databases built without migrations, by the
+# Created by migrations members.0003-0005 and, for test databases built without migrations, by the
 # post_migrate hook in members.apps. Every statement is idempotent.
 POSTGRES_SEARCH_SQL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -46,6 +46,8 @@ POSTGRES_SEARCH_SQL = (
     "ON members_searchword USING gin (word gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS members_org_tag_ids_gin "
     "ON members_organization USING gin (tag_ids jsonb_path_ops)",
+    "CREATE INDEX IF NOT EXISTS members_orgsearchrow_gin "
+    "ON members_organizationsearchrow USING gin (search_vector)",
 )
 
 
@@ -67,7 +69,8 @@ def ensure_postgres_search_objects(conn: BaseDatabaseWrapper) -> None:
         }
         if not {"search_vector", "tags_text", "tag_ids"} <= columns:
             return
-        if "members_searchword" not in conn.introspection.table_names(cursor):
+        tables = conn.introspection.table_names(cursor)
+        if not {"members_searchword", "members_organizationsearchrow"} <= set(tables):
             return
         for statement in POSTGRES_SEARCH_SQL:
             cursor.execute(statement)
@@ -246,6 +249,31 @@ def apply_search(
             output_field=FloatField(),
         )
     )
+
+
+def ranked_page(*, plan: SearchPlan, offset: int, limit: int) -> list[tuple[int, float]]:
+    """PostgreSQL: the ids of one page of a relevance search without other filters,
+    best first, ranked on the narrow `OrganizationSearchRow` table (same rank and
+    tie-break as `apply_search` + `apply_ordering`: rank, lower-cased name, id), each
+    with its rank."""
+    query = _prefix_query(plan.text) if plan.mode == PREFIX else _words_query(plan.text)
+    if query is None or limit <= 0:
+        return []
+    rows = (
+        OrganizationSearchRow.objects.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by(F("rank").desc(nulls_last=True), "sort_name", "organization_id")
+        .values_list("organization_id", "rank")
+    )
+    return list(rows[offset : offset + limit])
+
+
+def ranked_count(*, plan: SearchPlan) -> int:
+    """PostgreSQL: how many organisations `ranked_page` pages through."""
+    query = _prefix_query(plan.text) if plan.mode == PREFIX else _words_query(plan.text)
+    if query is None:
+        return 0
+    return OrganizationSearchRow.objects.filter(search_vector=query).count()
 
 
 def apply_filters(

@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
@@ -30,11 +30,15 @@ from .models import (
     Tag,
 )
 from .search import (
+    ORDERING_RELEVANCE,
     DirectoryParams,
     SearchPlan,
     apply_filters,
     apply_ordering,
     apply_search,
+    is_postgres,
+    ranked_count,
+    ranked_page,
     search_plan,
 )
 from .tags import tag_normalize
@@ -151,6 +155,62 @@ def organization_team(*, user: User | Any, organization: Organization) -> QueryS
     )
 
 
+# Pages up to this size are ranked on the narrow table and loaded by id (the page and the
+# API); longer slices (the CSV export) run the one-query version.
+RANKED_PAGE_MAX = 200
+
+
+class DirectoryQuerySet(QuerySet[Organization]):
+    """The directory result. For a plain relevance search on PostgreSQL (no other filter)
+    `count()` and a page slice (`[a:b]`, as `Paginator` and DRF take it) run on the narrow
+    `OrganizationSearchRow` table: rank every match there, keep the page's ids, then load
+    just those rows (with their tags). Anything else (iteration, longer slices, a further
+    `.filter()`, which makes a plain clone) is the ordinary queryset, same order."""
+
+    ranked_plan: SearchPlan | None = None
+
+    def count(self) -> int:
+        if self.ranked_plan is not None and self._result_cache is None:
+            return ranked_count(plan=self.ranked_plan)
+        return super().count()
+
+    def __getitem__(self, k: Any) -> Any:
+        plan = self.ranked_plan
+        if (
+            plan is None
+            or self._result_cache is not None
+            or not isinstance(k, slice)
+            or k.step is not None
+            or k.stop is None
+            or (k.start or 0) < 0
+            or k.stop - (k.start or 0) > RANKED_PAGE_MAX
+        ):
+            return super().__getitem__(k)
+        start = k.start or 0
+        ranked = ranked_page(plan=plan, offset=start, limit=k.stop - start)
+        if not ranked:
+            return []
+        ids = [pk for pk, _rank in ranked]
+        loaded = {
+            organization.pk: organization
+            for organization in Organization.objects.filter(pk__in=ids)
+            .order_by()
+            .defer(*DIRECTORY_UNUSED_FIELDS)
+            .prefetch_related(_directory_tags())
+        }
+        page = []
+        for pk, rank in ranked:
+            organization = loaded.get(pk)
+            if organization is not None:  # deleted between the two queries
+                organization.rank = rank  # type: ignore[attr-defined]
+                page.append(organization)
+        return page
+
+
+def _directory_tags() -> Prefetch:
+    return Prefetch("tags", queryset=Tag.objects.order_by("name"))
+
+
 def organization_directory(
     *,
     params: DirectoryParams,
@@ -159,16 +219,28 @@ def organization_directory(
 ) -> QuerySet[Organization]:
     """The directory result for `params`: searched, filtered, ordered, tags prefetched.
     Pass the `plan` from `search_plan(params.q)` to share it with the facet counts."""
-    base = Organization.objects.all() if queryset is None else queryset
+    given = Organization.objects.all() if queryset is None else queryset
+    base = DirectoryQuerySet(model=Organization, query=given.query.chain(), using=given.db)
     plan = plan or search_plan(params.q)
     found = apply_filters(apply_search(base, params.q, plan=plan), params)
     # The page, the API list and the CSV never show these long columns; leaving them out
     # keeps the rows that a broad query sorts by rank narrow (measurably faster on PG).
-    return (
+    directory = cast(
+        DirectoryQuerySet,
         apply_ordering(found, params)
         .defer(*DIRECTORY_UNUSED_FIELDS)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .prefetch_related(_directory_tags()),
     )
+    narrow = (
+        is_postgres()
+        and bool(params.q)
+        and not params.has_facet_filters
+        and params.effective_ordering == ORDERING_RELEVANCE
+        and not given.query.has_filters()
+    )
+    if narrow:
+        directory.ranked_plan = plan
+    return directory
 
 
 def directory_version() -> int:

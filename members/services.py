@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -118,13 +118,28 @@ def organization_reindex(*, organizations: QuerySet[Organization] | list[Organiz
             search_document=organization.search_document,
         )
     if is_postgres() and organizations:
-        Organization.objects.filter(pk__in=[o.pk for o in organizations]).update(
-            search_vector=search_vector_expression()
-        )
+        ids = [o.pk for o in organizations]
+        Organization.objects.filter(pk__in=ids).update(search_vector=search_vector_expression())
+        _search_rows_refresh(ids)
         SearchWord.objects.bulk_create(
             [SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True
         )
     directory_changed()
+
+
+SEARCH_ROWS_SQL = """
+    INSERT INTO members_organizationsearchrow (organization_id, search_vector, sort_name)
+    SELECT id, search_vector, lower(name) FROM members_organization WHERE id = ANY(%s)
+    ON CONFLICT (organization_id) DO UPDATE
+    SET search_vector = EXCLUDED.search_vector, sort_name = EXCLUDED.sort_name
+"""
+
+
+def _search_rows_refresh(ids: list[int]) -> None:
+    """PostgreSQL: copy the organisations' vector and lower-cased name (`lower()` in SQL,
+    exactly what the directory's name ordering compares) into the narrow ranking table."""
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_ROWS_SQL, [ids])
 
 
 def directory_changed() -> None:
