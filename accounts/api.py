@@ -1,5 +1,3 @@
-from typing import cast
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -7,8 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from members.selectors import membership_list_for_user
-
-from .models import User
+from ucs.auth import request_user
 
 
 class MeOrganizationOutput(serializers.Serializer):
@@ -32,7 +29,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeOutput, operation_id="me_retrieve")
     def get(self, request: Request) -> Response:
-        user = cast(User, request.user)
+        user = request_user(request)
         data = {
             "id": user.pk,
             "email": user.email,

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from members.models import District
+from ucs.auth import request_user
 from ucs.pagination import PageNumberPagination
 
 from . import selectors, services
@@ -38,10 +38,6 @@ def service_errors() -> Iterator[None]:
         if hasattr(error, "error_dict"):
             raise exceptions.ValidationError(error.message_dict) from None
         raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 # --- Output ----------------------------------------------------------------------------------
@@ -272,7 +268,7 @@ class PostListCreateApi(APIView):
         publish = data.pop("status") == PostStatus.OPEN
         with service_errors():
             post = services.post_create(
-                user=_user(request),
+                user=request_user(request),
                 organization_slug=data.pop("organization"),
                 publish=publish,
                 **data,
@@ -301,7 +297,7 @@ class PostDetailApi(APIView):
         ),
     )
     def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
         serializer = PostUpdateInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -326,13 +322,13 @@ class PostFollowApi(APIView):
     @extend_schema(operation_id="posts_follow", request=None, responses={204: None})
     def post(self, request: Request, pk: int) -> Response:
         post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
-        services.post_follow(user=_user(request), post=post)
+        services.post_follow(user=request_user(request), post=post)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(operation_id="posts_unfollow", responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
-        services.post_unfollow(user=_user(request), post=post)
+        services.post_unfollow(user=request_user(request), post=post)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -360,7 +356,7 @@ class PostProposalsApi(APIView):
         responses={201: ProposalOutput},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
         serializer = ProposalCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -387,7 +383,7 @@ class ProposalDetailApi(APIView):
         responses=ProposalOutput,
     )
     def patch(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         proposal: Proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
         serializer = ProposalUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -413,7 +409,7 @@ class PostAttachmentsApi(APIView):
         description="Members of the posting organisation attach a file, checked by content.",
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
         serializer = AttachmentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -435,7 +431,7 @@ class ProposalAttachmentsApi(APIView):
         description="Members of the proposing organisation attach a file, checked by content.",
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
         serializer = AttachmentInput(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from members.models import District, Membership, Organization
+from members.selectors import is_member
 from members.tags import tag_normalize
 from ucs.uploads import check_attachment
 
@@ -74,14 +75,8 @@ def _acting_organization(*, user: User, organization_slug: str) -> Organization:
     return membership.organization
 
 
-def _is_member(*, user: User, organization_id: int) -> bool:
-    """Asked of the database on every write (never a cached list): a membership removed a
-    moment ago no longer grants anything."""
-    return Membership.objects.filter(user=user, organization_id=organization_id).exists()
-
-
 def _require_manager(*, user: User, post: Post) -> None:
-    if not _is_member(user=user, organization_id=post.organization_id):
+    if not is_member(user=user, organization_id=post.organization_id):
         raise PermissionDenied(
             _("Only members of %(org)s can do this.") % {"org": post.organization}
         )
@@ -334,7 +329,7 @@ def post_transition(
     (with a public statement), and nothing else.
     """
     post = Post.objects.select_for_update().select_related("organization").get(pk=post.pk)
-    is_manager = _is_member(user=user, organization_id=post.organization_id)
+    is_manager = is_member(user=user, organization_id=post.organization_id)
     if not is_manager and not (user.is_staff and to_status == PostStatus.CLOSED):
         raise PermissionDenied(
             _("Only members of %(org)s can change the status of this post.")
@@ -449,7 +444,7 @@ def attachment_add(
         assert proposal is not None
         owner_id = proposal.organization_id
         existing = Attachment.objects.filter(proposal=proposal)
-    if not _is_member(user=user, organization_id=owner_id):
+    if not is_member(user=user, organization_id=owner_id):
         raise PermissionDenied(_("You cannot add files here."))
     if existing.count() >= MAX_ATTACHMENTS:
         raise ValidationError(
@@ -619,7 +614,7 @@ def proposal_decline(*, user: User, proposal: Proposal, reason: str) -> Proposal
 def proposal_withdraw(*, user: User, proposal: Proposal) -> Proposal:
     """The proposer takes its proposal back, until a decision has been made."""
     proposal = _lock_proposal(proposal)
-    if not _is_member(user=user, organization_id=proposal.organization_id):
+    if not is_member(user=user, organization_id=proposal.organization_id):
         raise PermissionDenied(_("Only the proposing organisation can withdraw its proposal."))
     if not proposal.is_open:
         raise ValidationError(

@@ -1,6 +1,6 @@
 """Pages of the boards: thin, each validates input, calls one service or selector, renders."""
 
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from members.models import Organization
 from members.selectors import membership_pick_active
+from ucs.auth import request_user
 from ucs.uploads import private_file_response
 
 from . import selectors, services
@@ -31,10 +31,6 @@ from .models import Outcome, Post, PostKind, PostStatus
 from .services import OUTCOMES_FOR, TRANSITIONS
 
 PAGE_SIZE = 20
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -104,7 +100,7 @@ def _post_service_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def post_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     memberships = list(selectors.viewer_memberships(viewer=user))
     if not memberships:
         messages.info(
@@ -168,7 +164,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     post = selectors.post_get_for_manager(post_id=pk, viewer=user)
     if post.is_terminal:
         messages.error(request, _("A completed or closed post can no longer be edited."))
@@ -277,7 +273,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -304,7 +300,7 @@ def post_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_follow(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
     if request.POST.get("follow") == "0":
         services.post_unfollow(user=user, post=post)
@@ -320,7 +316,7 @@ def post_follow(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Proposals -------------------------------------------------------------------------------
 @login_required
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
     if not post.accepts_proposals:
         messages.error(request, _("This post is not accepting proposals."))
@@ -371,7 +367,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_status(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():

@@ -2,7 +2,7 @@
 serializers, every write through `members.services`, every private read through selectors."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from accounts.models import User
+from ucs.auth import request_user
 from ucs.markdown import render_markdown
 
 from . import selectors, services
@@ -46,10 +47,6 @@ def call_service(function: Callable[..., T], /, **kwargs: Any) -> T:
         return function(**kwargs)
     except DjangoValidationError as exc:
         raise serializers.ValidationError(as_serializer_error(exc)) from exc
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 # --- Serializers ------------------------------------------------------------------------
@@ -222,7 +219,7 @@ class OrganizationListCreateApi(generics.GenericAPIView):
         data = dict(serializer.validated_data)
         organization = call_service(
             services.organization_create,
-            creator=_user(request),
+            creator=request_user(request),
             name=data.pop("name"),
             kind=data.pop("kind"),
             tags=data.pop("tags", []),
@@ -254,7 +251,7 @@ class OrganizationDetailApi(generics.GenericAPIView):
         tags = data.pop("tags", None)
         call_service(
             services.organization_update,
-            actor=_user(request),
+            actor=request_user(request),
             organization=organization,
             data=data,
             tags=tags,
@@ -289,14 +286,14 @@ class OrganizationVerifyApi(generics.GenericAPIView):
     def post(self, request: Request, slug: str) -> Response:
         organization = selectors.organization_get_public(slug=slug)
         call_service(
-            services.organization_verify, moderator=_user(request), organization=organization
+            services.organization_verify, moderator=request_user(request), organization=organization
         )
         return Response(OrganizationDetailOutput(organization, context={"request": request}).data)
 
     @extend_schema(request=None, responses=OrganizationDetailOutput)
     def delete(self, request: Request, slug: str) -> Response:
         organization = selectors.organization_get_public(slug=slug)
-        services.organization_unverify(moderator=_user(request), organization=organization)
+        services.organization_unverify(moderator=request_user(request), organization=organization)
         return Response(OrganizationDetailOutput(organization, context={"request": request}).data)
 
 
@@ -319,7 +316,7 @@ class OrganizationLogoApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             services.organization_set_logo(
-                actor=_user(request),
+                actor=request_user(request),
                 organization=organization,
                 upload=serializer.validated_data["logo"],
             )
@@ -332,7 +329,7 @@ class OrganizationLogoApi(generics.GenericAPIView):
         organization, _membership = selectors.organization_get_for_manager(
             user=request.user, slug=slug
         )
-        services.organization_remove_logo(actor=_user(request), organization=organization)
+        services.organization_remove_logo(actor=request_user(request), organization=organization)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -375,7 +372,7 @@ class MemberDetailApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         membership = call_service(
             services.membership_change_role,
-            actor=_user(request),
+            actor=request_user(request),
             organization=organization,
             user=self._member(organization, user_id),
             role=serializer.validated_data["role"],
@@ -391,7 +388,7 @@ class MemberDetailApi(generics.GenericAPIView):
         else:
             call_service(
                 services.membership_remove,
-                actor=_user(request),
+                actor=request_user(request),
                 organization=organization,
                 user=member,
             )
@@ -419,7 +416,7 @@ class TransferOwnershipApi(generics.GenericAPIView):
         ).user
         membership = call_service(
             services.membership_transfer_ownership,
-            actor=_user(request),
+            actor=request_user(request),
             organization=organization,
             to_user=target,
         )
@@ -457,7 +454,7 @@ class InvitationListCreateApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         invitation = call_service(
             services.invitation_create,
-            actor=_user(request),
+            actor=request_user(request),
             organization=organization,
             **serializer.validated_data,
         )
@@ -473,7 +470,7 @@ class InvitationRevokeApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(slug=slug)
         selectors.membership_require_manager(user=request.user, organization=organization)
         invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
-        services.invitation_revoke(actor=_user(request), invitation=invitation)
+        services.invitation_revoke(actor=request_user(request), invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -493,10 +490,12 @@ class InvitationAnswerApi(generics.GenericAPIView):
     def post(self, request: Request, token: str, decision: str) -> Response:
         invitation = selectors.invitation_get_by_token(token=token)
         if decision == "decline":
-            call_service(services.invitation_decline, user=_user(request), invitation=invitation)
+            call_service(
+                services.invitation_decline, user=request_user(request), invitation=invitation
+            )
             return Response(status=status.HTTP_204_NO_CONTENT)
         membership = call_service(
-            services.invitation_accept, user=_user(request), invitation=invitation
+            services.invitation_accept, user=request_user(request), invitation=invitation
         )
         return Response(MemberOutput(membership).data)
 
@@ -530,7 +529,7 @@ class JoinRequestListCreateApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         join_request = call_service(
             services.join_request_create,
-            user=_user(request),
+            user=request_user(request),
             organization=organization,
             message=serializer.validated_data.get("message", ""),
         )
@@ -552,11 +551,15 @@ class JoinRequestDecideApi(generics.GenericAPIView):
         join_request = selectors.join_request_get_for_manager(user=request.user, pk=pk)
         if decision == "approve":
             call_service(
-                services.join_request_approve, actor=_user(request), join_request=join_request
+                services.join_request_approve,
+                actor=request_user(request),
+                join_request=join_request,
             )
         else:
             call_service(
-                services.join_request_decline, actor=_user(request), join_request=join_request
+                services.join_request_decline,
+                actor=request_user(request),
+                join_request=join_request,
             )
         join_request.refresh_from_db()
         return Response(JoinRequestOutput(join_request).data)
@@ -583,7 +586,9 @@ class ShortlistListCreateApi(generics.GenericAPIView):
 
     @extend_schema(responses=ShortlistOutput(many=True))
     def get(self, request: Request) -> Response:
-        shortlists: QuerySet[Shortlist] = selectors.shortlist_list_for_user(user=_user(request))
+        shortlists: QuerySet[Shortlist] = selectors.shortlist_list_for_user(
+            user=request_user(request)
+        )
         page = self.paginate_queryset(shortlists)
         return self.get_paginated_response(ShortlistOutput(page, many=True).data)
 
@@ -593,9 +598,9 @@ class ShortlistListCreateApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         shortlist = call_service(
             services.shortlist_create,
-            owner=_user(request),
+            owner=request_user(request),
             name=serializer.validated_data["name"],
-            team=_team_for(_user(request), serializer.validated_data["team"]),
+            team=_team_for(request_user(request), serializer.validated_data["team"]),
         )
         return Response(ShortlistOutput(shortlist).data, status=status.HTTP_201_CREATED)
 
@@ -616,17 +621,17 @@ class ShortlistDetailApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         call_service(
             services.shortlist_update,
-            actor=_user(request),
+            actor=request_user(request),
             shortlist=shortlist,
             name=serializer.validated_data["name"],
-            team=_team_for(_user(request), serializer.validated_data["team"]),
+            team=_team_for(request_user(request), serializer.validated_data["team"]),
         )
         return Response(ShortlistOutput(shortlist).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         shortlist = selectors.shortlist_get_for_user(user=request.user, pk=pk)
-        services.shortlist_delete(actor=_user(request), shortlist=shortlist)
+        services.shortlist_delete(actor=request_user(request), shortlist=shortlist)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -649,7 +654,7 @@ class ShortlistEntryCreateApi(generics.GenericAPIView):
         )
         entry = call_service(
             services.shortlist_add,
-            actor=_user(request),
+            actor=request_user(request),
             shortlist=shortlist,
             organization=organization,
             note=serializer.validated_data["note"],

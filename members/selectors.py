@@ -74,6 +74,12 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def is_member(*, user: User, organization_id: int) -> bool:
+    """Asked of the database on every call, never cached: a membership removed a moment ago
+    no longer grants anything (posting, proposing, writing for an organisation)."""
+    return Membership.objects.filter(user=user, organization_id=organization_id).exists()
+
+
 def membership_get(*, user: User | Any, organization: Organization) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
@@ -141,7 +147,7 @@ def organization_team(*, user: User | Any, organization: Organization) -> QueryS
     team = Membership.objects.filter(organization=organization).select_related("user")
     can_see_all = is_moderator(user) or (
         getattr(user, "is_authenticated", False)
-        and Membership.objects.filter(user=user, organization=organization).exists()
+        and is_member(user=user, organization_id=organization.pk)
     )
     if not can_see_all:
         team = team.filter(is_public=True, user__is_active=True)

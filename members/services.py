@@ -6,7 +6,6 @@ from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.tasks import send_email
+from ucs.links import site_url
 
 from .logos import logo_process
 from .models import (
@@ -413,7 +413,7 @@ def _send_invitation_email(invitation: Invitation) -> None:
         "invitation": invitation,
         "organization": invitation.organization,
         "inviter": invitation.invited_by,
-        "accept_url": build_absolute_uri(None, path),
+        "accept_url": site_url(path),
         "days": INVITATION_LIFETIME.days,
     }
     subject = render_to_string("members/email/invitation_subject.txt", context)
@@ -544,7 +544,7 @@ def _notify_managers_of_join_request(join_request: JoinRequest) -> None:
             is_active=True,
         )
     )
-    team_url = build_absolute_uri(None, reverse("members:team", kwargs={"slug": organization.slug}))
+    team_url = site_url(reverse("members:team", kwargs={"slug": organization.slug}))
     for manager in managers:
         with translation.override(manager.language):
             context = {"join_request": join_request, "organization": organization, "url": team_url}

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
 from boards.selectors import post_list_for_organization, response_metrics_for_organization
+from ucs.auth import request_user
 
 from . import selectors, services
 from .exports import MAX_EXPORT_ROWS, csv_response, organization_header, organization_row
@@ -40,10 +41,6 @@ from .search import DirectoryParams, search_plan
 
 DIRECTORY_PAGE_SIZE = 24
 ViewFunc = Callable[..., HttpResponse]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -152,7 +149,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             user=user, organization=organization
         )
     if user.is_authenticated:
-        shortlists = selectors.shortlist_list_for_user(user=_user(request))
+        shortlists = selectors.shortlist_list_for_user(user=request_user(request))
         context["shortlist_form"] = ShortlistAddForm(shortlists=shortlists)
         context["has_shortlists"] = shortlists.exists()
     return render(request, "members/detail.html", context)
@@ -165,7 +162,7 @@ def create(request: HttpRequest) -> HttpResponse:
         data = form.profile_data()
         try:
             organization = services.organization_create(
-                creator=_user(request),
+                creator=request_user(request),
                 name=data.pop("name"),
                 kind=data.pop("kind"),
                 tags=form.cleaned_data["tags_input"],
@@ -190,7 +187,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(
-                actor=_user(request),
+                actor=request_user(request),
                 organization=organization,
                 data=form.profile_data(),
                 tags=form.cleaned_data["tags_input"],
@@ -215,14 +212,16 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 def logo(request: HttpRequest, slug: str) -> HttpResponse:
     organization, _membership = selectors.organization_get_for_manager(user=request.user, slug=slug)
     if request.POST.get("remove"):
-        services.organization_remove_logo(actor=_user(request), organization=organization)
+        services.organization_remove_logo(actor=request_user(request), organization=organization)
         messages.success(request, _("The logo is removed."))
         return redirect("members:edit", slug=slug)
     form = LogoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.organization_set_logo(
-                actor=_user(request), organization=organization, upload=form.cleaned_data["logo"]
+                actor=request_user(request),
+                organization=organization,
+                upload=form.cleaned_data["logo"],
             )
         except ValidationError as exc:
             form.add_error("logo", exc)
@@ -247,10 +246,10 @@ def logo(request: HttpRequest, slug: str) -> HttpResponse:
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     if request.POST.get("action") == "unverify":
-        services.organization_unverify(moderator=_user(request), organization=organization)
+        services.organization_unverify(moderator=request_user(request), organization=organization)
         messages.success(request, _("The verification is withdrawn."))
     else:
-        services.organization_verify(moderator=_user(request), organization=organization)
+        services.organization_verify(moderator=request_user(request), organization=organization)
         messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
     return redirect(organization)
 
@@ -300,7 +299,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         try:
             invitation = services.invitation_create(
-                actor=_user(request),
+                actor=request_user(request),
                 organization=organization,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -325,7 +324,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, _membership = selectors.organization_get_for_manager(user=request.user, slug=slug)
     invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
-    services.invitation_revoke(actor=_user(request), invitation=invitation)
+    services.invitation_revoke(actor=request_user(request), invitation=invitation)
     messages.success(request, _("The invitation is withdrawn."))
     return redirect("members:team", slug=slug)
 
@@ -338,7 +337,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     form = RoleForm(request.POST)
     if form.is_valid():
         services.membership_change_role(
-            actor=_user(request),
+            actor=request_user(request),
             organization=organization,
             user=_team_member(organization, user_id),
             role=form.cleaned_data["role"],
@@ -353,7 +352,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
     member = _team_member(organization, user_id)
-    services.membership_remove(actor=_user(request), organization=organization, user=member)
+    services.membership_remove(actor=request_user(request), organization=organization, user=member)
     messages.success(request, _("%(name)s is no longer in the team.") % {"name": member})
     return redirect("members:team", slug=slug)
 
@@ -365,7 +364,7 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: int) -> HttpRes
     organization = selectors.organization_get_public(slug=slug)
     member = _team_member(organization, user_id)
     services.membership_transfer_ownership(
-        actor=_user(request), organization=organization, to_user=member
+        actor=request_user(request), organization=organization, to_user=member
     )
     messages.success(request, _("%(name)s now owns the organisation.") % {"name": member})
     return redirect("members:team", slug=slug)
@@ -376,7 +375,7 @@ def transfer_ownership(request: HttpRequest, slug: str, user_id: int) -> HttpRes
 @flash_validation_errors("members:team")
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
-    services.membership_leave(user=_user(request), organization=organization)
+    services.membership_leave(user=request_user(request), organization=organization)
     messages.success(request, _("You left %(name)s.") % {"name": organization.name})
     return redirect(organization)
 
@@ -388,7 +387,7 @@ def membership_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = MembershipSettingsForm(request.POST)
     if form.is_valid():
         services.membership_update_own(
-            user=_user(request),
+            user=request_user(request),
             organization=organization,
             title=form.cleaned_data["title"],
             is_public=form.cleaned_data["is_public"],
@@ -407,7 +406,9 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.join_request_create(
-                user=_user(request), organization=organization, message=form.cleaned_data["message"]
+                user=request_user(request),
+                organization=organization,
+                message=form.cleaned_data["message"],
             )
         except ValidationError as exc:
             _flash_errors(request, exc)
@@ -426,10 +427,10 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     join_request = selectors.join_request_get_for_manager(user=request.user, pk=pk)
     decision = request.POST.get("decision")
     if decision == "approve":
-        services.join_request_approve(actor=_user(request), join_request=join_request)
+        services.join_request_approve(actor=request_user(request), join_request=join_request)
         messages.success(request, _("%(name)s joined the team.") % {"name": join_request.user})
     elif decision == "decline":
-        services.join_request_decline(actor=_user(request), join_request=join_request)
+        services.join_request_decline(actor=request_user(request), join_request=join_request)
         messages.success(request, _("The request is declined."))
     return redirect("members:team", slug=join_request.organization.slug)
 
@@ -443,7 +444,7 @@ def join_request_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user, organization=organization
     )
     if join_request is not None:
-        services.join_request_withdraw(user=_user(request), join_request=join_request)
+        services.join_request_withdraw(user=request_user(request), join_request=join_request)
         messages.success(request, _("Your request is withdrawn."))
     return redirect(organization)
 
@@ -463,7 +464,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         context["signup_url"] = f"{reverse('account_signup')}?{next_query}"
         context["login_url"] = f"{reverse('account_login')}?{next_query}"
         return render(request, "members/invitation.html", context)
-    user = _user(request)
+    user = request_user(request)
     context["email_matches"] = services.invitation_email_matches(user=user, invitation=invitation)
     if request.method == "POST":
         try:
@@ -491,7 +492,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def switch_organization(request: HttpRequest) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=request.POST.get("organization", ""))
     services.membership_set_active(
-        user=_user(request), organization=organization, request_session=request.session
+        user=request_user(request), organization=organization, request_session=request.session
     )
     messages.success(request, _("You now act for %(name)s.") % {"name": organization.name})
     fallback = reverse("dashboard")
@@ -505,7 +506,7 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def shortlists(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ShortlistForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         shortlist = services.shortlist_create(
@@ -522,7 +523,7 @@ def shortlists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     shortlist = selectors.shortlist_get_for_user(user=user, pk=pk)
     form = ShortlistForm(request.POST or None, instance=shortlist, user=user)
     if request.method == "POST" and form.is_valid():
@@ -552,7 +553,7 @@ def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shortlist_delete(request: HttpRequest, pk: int) -> HttpResponse:
     shortlist = selectors.shortlist_get_for_user(user=request.user, pk=pk)
-    services.shortlist_delete(actor=_user(request), shortlist=shortlist)
+    services.shortlist_delete(actor=request_user(request), shortlist=shortlist)
     messages.success(request, _("The shortlist is deleted."))
     return redirect("members:shortlists")
 
@@ -561,7 +562,7 @@ def shortlist_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shortlist_add(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
-    user = _user(request)
+    user = request_user(request)
     form = ShortlistAddForm(request.POST, shortlists=selectors.shortlist_list_for_user(user=user))
     if form.is_valid():
         shortlist = form.cleaned_data["shortlist"]

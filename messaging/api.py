@@ -2,7 +2,7 @@
 answer with the shapes from `payloads.py`. A conversation the caller may not read is a 404."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from members.models import Organization
+from ucs.auth import request_user
 from ucs.pagination import PageNumberPagination
 
 from . import selectors, services
@@ -32,10 +33,6 @@ def _run(action: Callable[[], T]) -> T:
         raise exceptions.ValidationError(
             detail=error.messages, code=getattr(error, "code", None) or "invalid"
         ) from None
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 # --- Output shapes, for the OpenAPI schema (payloads.py builds the data) -----------------
@@ -149,7 +146,7 @@ class ConversationListCreateApi(APIView):
         responses=ConversationOutput(many=True),
     )
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         queryset = selectors.conversation_list_for_user(
             user=user,
             search=request.query_params.get("search", ""),
@@ -170,7 +167,7 @@ class ConversationListCreateApi(APIView):
         responses={201: ConversationOutput, 200: ConversationOutput},
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = self.ConversationListCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -214,7 +211,7 @@ class ConversationDetailApi(APIView):
 
     @extend_schema(operation_id="conversations_retrieve", responses=ConversationDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         conversation = _run(
             lambda: selectors.conversation_get_for_user(user=user, conversation_id=pk)
         )
@@ -234,7 +231,7 @@ class UnreadApi(APIView):
         responses=inline_serializer("UnreadOutput", {"total": serializers.IntegerField()}),
     )
     def get(self, request: Request) -> Response:
-        return Response({"total": selectors.unread_total_for_user(user=_user(request))})
+        return Response({"total": selectors.unread_total_for_user(user=request_user(request))})
 
 
 class ConversationReadApi(APIView):
@@ -251,7 +248,7 @@ class ConversationReadApi(APIView):
         responses=inline_serializer("ReadOutput", {"last_read": serializers.IntegerField()}),
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = self.ConversationReadInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = _run(
@@ -274,7 +271,7 @@ class ConversationMuteApi(APIView):
         responses=inline_serializer("MuteOutput", {"muted": serializers.BooleanField()}),
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = self.ConversationMuteInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = _run(
@@ -298,7 +295,7 @@ class ConversationAssignApi(APIView):
         responses=ConversationOutput,
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = self.ConversationAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
@@ -346,7 +343,7 @@ class MessageListSendApi(APIView):
         responses=MessagePageOutput,
     )
     def get(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
@@ -370,7 +367,7 @@ class MessageListSendApi(APIView):
         responses={201: MessageOutput, 200: MessageOutput},
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = self.MessageListSendInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -408,7 +405,7 @@ class MessageDetailApi(APIView):
         responses=MessageOutput,
     )
     def patch(self, request: Request, pk: int, message_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         self._message(user, pk, message_id)
         data = self.MessageDetailInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -421,7 +418,7 @@ class MessageDetailApi(APIView):
 
     @extend_schema(operation_id="conversations_messages_destroy", responses=MessageOutput)
     def delete(self, request: Request, pk: int, message_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         self._message(user, pk, message_id)
         message = _run(lambda: services.message_delete(user=user, message_id=message_id))
         return Response(message_payload(message, attachments=[]))
@@ -439,7 +436,7 @@ class MessageReportApi(APIView):
         responses={201: inline_serializer("ReportOutput", {"id": serializers.IntegerField()})},
     )
     def post(self, request: Request, pk: int, message_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = self.MessageReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         message = _run(lambda: selectors.message_get_for_user(user=user, message_id=message_id))
@@ -467,7 +464,7 @@ class BlockListCreateApi(APIView):
         responses=SenderOutput(many=True),
     )
     def get(self, request: Request) -> Response:
-        blocks = selectors.blocked_list_for_user(user=_user(request))
+        blocks = selectors.blocked_list_for_user(user=request_user(request))
         return Response([{"id": b.blocked_id, "name": b.blocked.name} for b in blocks])
 
     @extend_schema(
@@ -479,7 +476,7 @@ class BlockListCreateApi(APIView):
         blocked = User.objects.filter(pk=data.validated_data["user"]).first()
         if blocked is None:
             raise exceptions.ValidationError({"user": ["There is no such person."]})
-        _run(lambda: services.block_create(blocker=_user(request), blocked=blocked))
+        _run(lambda: services.block_create(blocker=request_user(request), blocked=blocked))
         return Response(status=status.HTTP_201_CREATED)
 
 
@@ -488,5 +485,5 @@ class BlockDeleteApi(APIView):
 
     @extend_schema(operation_id="blocks_destroy", responses={204: None})
     def delete(self, request: Request, user_id: int) -> Response:
-        services.block_delete(blocker=_user(request), blocked_id=user_id)
+        services.block_delete(blocker=request_user(request), blocked_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.tasks import send_email
 from members.models import Membership, Organization
+from members.selectors import is_member
 from ucs.links import site_url
 from ucs.markdown import render_markdown
 from ucs.realtime import close_sockets_of_user, publish_to_users
@@ -74,10 +75,6 @@ def pair_key(first: str, second: str) -> str:
     return ":".join(sorted([first, second]))
 
 
-def _is_member(user: User, organization: Organization) -> bool:
-    return Membership.objects.filter(user=user, organization=organization).exists()
-
-
 # --- Conversations ----------------------------------------------------------------------
 
 
@@ -96,7 +93,7 @@ def conversation_get_or_create(
     """
     if (to_user is None) == (to_organization is None):
         raise ValidationError(_("Write to one person or one organisation."), code="target")
-    if as_organization is not None and not _is_member(user, as_organization):
+    if as_organization is not None and not is_member(user=user, organization_id=as_organization.pk):
         raise ValidationError(
             _("You can only write on behalf of an organisation you belong to."),
             code="not_a_member",
@@ -109,7 +106,7 @@ def conversation_get_or_create(
     if to_organization is not None:
         if as_organization is not None and as_organization.pk == to_organization.pk:
             raise ValidationError(_("You cannot write to yourself."), code="self")
-        if as_organization is None and _is_member(user, to_organization):
+        if as_organization is None and is_member(user=user, organization_id=to_organization.pk):
             raise ValidationError(
                 _("You are a member of this organisation: its inbox is already yours."),
                 code="own_organization",

@@ -2,7 +2,7 @@
 settings, and attachment downloads (for the conversation's readers only)."""
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,16 +17,13 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from members.models import Organization
 from members.selectors import membership_list_for_user
+from ucs.auth import request_user
 from ucs.uploads import private_file_response
 
 from . import selectors, services
 from .forms import ReportForm, SettingsForm, StartForm
 from .models import Attachment, Conversation, Message, Purpose
 from .payloads import conversation_payload, message_payload, sides
-
-
-def _me(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _list_context(request: HttpRequest, user: User, organization_ids: set[int]) -> dict[str, Any]:
@@ -54,7 +51,7 @@ def _list_context(request: HttpRequest, user: User, organization_ids: set[int]) 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organization_ids = set(selectors.organization_ids_for_user(user=user))
     context = _list_context(request, user, organization_ids)
     return render(request, "messaging/inbox.html", context)
@@ -62,7 +59,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     try:
         conversation = selectors.conversation_get_for_user(user=user, conversation_id=pk)
         page, more = selectors.message_list_for_user(user=user, conversation_id=pk)
@@ -120,7 +117,7 @@ def _start(
     to_user: User | None = None,
     to_organization: Organization | None = None,
 ) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     target = to_user or to_organization
     assert target is not None
     target_key = services.party_key(target)
@@ -187,7 +184,7 @@ def start_user(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 def start_organization(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
-    if organization.pk in selectors.organization_ids_for_user(user=_me(request)):
+    if organization.pk in selectors.organization_ids_for_user(user=request_user(request)):
         messages.info(request, _("You are a member: conversations with it are in your inbox."))
         return redirect("messaging:inbox")
     return _start(request, to_organization=organization)
@@ -198,7 +195,7 @@ def start_organization(request: HttpRequest, slug: str) -> HttpResponse:
 def mute(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         state = services.conversation_set_muted(
-            user=_me(request), conversation_id=pk, muted=request.POST.get("muted") == "1"
+            user=request_user(request), conversation_id=pk, muted=request.POST.get("muted") == "1"
         )
     except Conversation.DoesNotExist:
         raise Http404 from None
@@ -211,7 +208,7 @@ def mute(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     organization = get_object_or_404(Organization, slug=request.POST.get("organization", ""))
     assignee_id = request.POST.get("user") or ""
     assignee = User.objects.filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
@@ -232,7 +229,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def block(request: HttpRequest, pk: int) -> HttpResponse:
     """Block (or unblock) the person on the other side of a direct conversation."""
-    user = _me(request)
+    user = request_user(request)
     try:
         conversation = selectors.conversation_get_for_user(user=user, conversation_id=pk)
     except Conversation.DoesNotExist:
@@ -257,7 +254,7 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     form = ReportForm(request.POST)
     message_id = request.POST.get("message", "")
     if not message_id.isdigit() or not form.is_valid():
@@ -281,7 +278,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = request_user(request)
     form = SettingsForm(
         request.POST or None,
         initial={"email": selectors.email_preference_for_user(user=user)},
@@ -300,7 +297,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
-    services.block_delete(blocker=_me(request), blocked_id=user_id)
+    services.block_delete(blocker=request_user(request), blocked_id=user_id)
     messages.success(request, _("Unblocked."))
     return redirect("messaging:settings")
 
@@ -308,7 +305,7 @@ def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     try:
-        item = selectors.attachment_get_for_user(user=_me(request), attachment_id=pk)
+        item = selectors.attachment_get_for_user(user=request_user(request), attachment_id=pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
     # Images show in the thread; PDFs are always downloaded, never opened as a page.
