@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
@@ -459,3 +460,28 @@ class PostMatchesApi(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(matches, request, view=self)
         return paginator.get_paginated_response(MatchOutput(page, many=True).data)
+
+
+# Routes under /api/v1/ (included by ucs/api.py).
+urlpatterns = [
+    path("posts/", PostListCreateApi.as_view(), name="post-list"),
+    path("posts/<int:pk>/", PostDetailApi.as_view(), name="post-detail"),
+    path("posts/<int:pk>/follow/", PostFollowApi.as_view(), name="post-follow"),
+    path(
+        "posts/<int:pk>/proposals/",
+        PostProposalsApi.as_view(),
+        name="post-proposals",
+    ),
+    path(
+        "posts/<int:pk>/attachments/",
+        PostAttachmentsApi.as_view(),
+        name="post-attachments",
+    ),
+    path("posts/<int:pk>/matches/", PostMatchesApi.as_view(), name="post-matches"),
+    path("proposals/<int:pk>/", ProposalDetailApi.as_view(), name="proposal-detail"),
+    path(
+        "proposals/<int:pk>/attachments/",
+        ProposalAttachmentsApi.as_view(),
+        name="proposal-attachments",
+    ),
+]

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -487,3 +488,56 @@ class BlockDeleteApi(APIView):
     def delete(self, request: Request, user_id: int) -> Response:
         services.block_delete(blocker=request_user(request), blocked_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Routes under /api/v1/ (included by ucs/api.py).
+urlpatterns = [
+    # Messaging (docs/messaging.md)
+    path(
+        "conversations/",
+        ConversationListCreateApi.as_view(),
+        name="conversations",
+    ),
+    path(
+        "conversations/unread/",
+        UnreadApi.as_view(),
+        name="conversations-unread",
+    ),
+    path(
+        "conversations/<int:pk>/",
+        ConversationDetailApi.as_view(),
+        name="conversation",
+    ),
+    path(
+        "conversations/<int:pk>/messages/",
+        MessageListSendApi.as_view(),
+        name="conversation-messages",
+    ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_id>/",
+        MessageDetailApi.as_view(),
+        name="conversation-message",
+    ),
+    path(
+        "conversations/<int:pk>/messages/<int:message_id>/report/",
+        MessageReportApi.as_view(),
+        name="conversation-message-report",
+    ),
+    path(
+        "conversations/<int:pk>/read/",
+        ConversationReadApi.as_view(),
+        name="conversation-read",
+    ),
+    path(
+        "conversations/<int:pk>/mute/",
+        ConversationMuteApi.as_view(),
+        name="conversation-mute",
+    ),
+    path(
+        "conversations/<int:pk>/assign/",
+        ConversationAssignApi.as_view(),
+        name="conversation-assign",
+    ),
+    path("blocks/", BlockListCreateApi.as_view(), name="blocks"),
+    path("blocks/<int:user_id>/", BlockDeleteApi.as_view(), name="block"),
+]
