@@ -6,8 +6,10 @@ Frames in (see docs/messaging.md): `message.send`, `typing`, `read`, `ping`. Fra
 gets an `error` frame with a code, and the socket stays open.
 """
 
+import asyncio
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -66,17 +68,109 @@ def _str(content: dict[str, Any], key: str) -> str:
     return value
 
 
+def _refusal(error: Exception) -> FrameError:
+    """A service's refusal as a frame error (in the active language)."""
+    if isinstance(error, ValidationError):
+        return FrameError(getattr(error, "code", None) or "invalid", " ".join(error.messages))
+    return FrameError("not_found", _("There is no such conversation, or it is not yours."))
+
+
 def _call(action: Callable[[], Any]) -> Any:
     """Run a service and turn its refusals into frame errors."""
     try:
         return action()
-    except (Conversation.DoesNotExist, Message.DoesNotExist):
-        raise FrameError(
-            "not_found", _("There is no such conversation, or it is not yours.")
-        ) from None
-    except ValidationError as error:
-        code = getattr(error, "code", None) or "invalid"
-        raise FrameError(code, " ".join(error.messages)) from None
+    except (Conversation.DoesNotExist, Message.DoesNotExist, ValidationError) as error:
+        raise _refusal(error) from None
+
+
+def _error_frame(error: FrameError) -> dict[str, Any]:
+    return {"type": "error", "code": error.code, "detail": error.detail}
+
+
+def _rate_limited() -> FrameError:
+    return FrameError("rate_limited", _("Too many frames; slow down a little."))
+
+
+def _send_batch(requests: list[services.SendRequest]) -> list[dict[str, Any]]:
+    """Store a batch of `message.send` frames (sync code): the reply frame for each, in order.
+
+    One rate-limit round trip for all the frames, then `services.messages_send`."""
+    allowed = services.socket_frames_allowed(user_ids=[request.user.pk for request in requests])
+    admitted = [request for request, ok in zip(requests, allowed, strict=True) if ok]
+    outcomes = iter(services.messages_send(admitted))
+    replies = []
+    for request, ok in zip(requests, allowed, strict=True):
+        with translation.override(request.user.language or None):
+            if not ok:
+                replies.append(_error_frame(_rate_limited()))
+                continue
+            outcome = next(outcomes)
+            if isinstance(outcome, Exception):
+                replies.append(_error_frame(_refusal(outcome)))
+                continue
+            message, created = outcome
+            # A socket sends no files: a new message has none to look up.
+            payload = message_payload(message, attachments=[] if created else None)
+            replies.append(
+                {"type": "message.ack", "client_id": request.client_id, "message": payload}
+            )
+    return replies
+
+
+MAX_BATCH = 100
+
+
+class SendBatcher:
+    """The `message.send` frames of one server process (one event loop), stored in batches.
+
+    Frames that arrive while a batch is being stored wait for it and then go together: one
+    hop to the process's sync thread, one rate-limit round trip, one access query, one
+    INSERT and one commit for all of them (measured in docs/performance.md). When the
+    server is quiet a batch is a single frame and nothing waits for anything.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[services.SendRequest, asyncio.Future[dict[str, Any]]]] = []
+        self.storing = False
+
+    async def send(self, request: services.SendRequest) -> dict[str, Any]:
+        """Queue one frame; its reply (`message.ack` or `error`) once its batch is stored."""
+        reply: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.waiting.append((request, reply))
+        if not self.storing:
+            self.storing = True
+            asyncio.get_running_loop().create_task(self._store())
+        return await reply
+
+    async def _store(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+                try:
+                    replies = await in_thread(_send_batch)([request for request, _ in batch])
+                except Exception as error:  # the database or Redis failed: every frame fails
+                    for _request, reply in batch:
+                        if not reply.done():
+                            reply.set_exception(error)
+                    continue
+                for (_request, reply), frame in zip(batch, replies, strict=True):
+                    if not reply.done():  # a socket that closed meanwhile cancelled its wait
+                        reply.set_result(frame)
+        finally:
+            self.storing = False
+
+
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SendBatcher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def send_batcher() -> SendBatcher:
+    """The batcher of the running event loop (one per server process)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _batchers:
+        _batchers[loop] = SendBatcher()
+    return _batchers[loop]
 
 
 Handler = Callable[["MessagingConsumer", dict[str, Any]], dict[str, Any] | None]
@@ -108,11 +202,15 @@ class MessagingConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            handler, content = self._parse(text_data, bytes_data)
-            # One hop to the sync thread per frame: the rate limit and the service together.
-            reply = await in_thread(self._handle)(handler, content)
+            kind, content = self._parse(text_data, bytes_data)
+            if kind == "message.send":
+                # Stored in a batch with other sockets' messages (SendBatcher).
+                reply = await send_batcher().send(self._send_request(content))
+            else:
+                # One hop to the sync thread per frame: the rate limit and the service.
+                reply = await in_thread(self._handle)(self.HANDLERS[kind], content)
         except FrameError as error:
-            reply = {"type": "error", "code": error.code, "detail": error.detail}
+            reply = _error_frame(error)
         except Exception:
             # The database or Redis failed (a restart, a lost connection): this frame fails,
             # the socket stays, and the client retries with the same client_id.
@@ -130,12 +228,10 @@ class MessagingConsumer(AsyncWebsocketConsumer):
     ) -> dict[str, Any] | None:
         with translation.override(self.user.language or None):
             if not services.socket_frame_allowed(user_id=self.user.pk):
-                raise FrameError("rate_limited", _("Too many frames; slow down a little."))
+                raise _rate_limited()
             return handler(self, content)
 
-    def _parse(
-        self, text_data: str | None, bytes_data: bytes | None
-    ) -> tuple[Handler, dict[str, Any]]:
+    def _parse(self, text_data: str | None, bytes_data: bytes | None) -> tuple[str, dict[str, Any]]:
         with translation.override(self.user.language or None):
             if text_data is None:
                 raise FrameError("malformed", _("Frames are JSON text."))
@@ -148,28 +244,23 @@ class MessagingConsumer(AsyncWebsocketConsumer):
             if not isinstance(content, dict):
                 raise FrameError("malformed", _("A frame is a JSON object."))
             kind = content.get("type")
-            handler = self.HANDLERS.get(kind) if isinstance(kind, str) else None
-            if handler is None:
+            if kind != "message.send" and kind not in self.HANDLERS:
                 raise FrameError("unknown_type", _("Unknown frame type."))
-            return handler, content
+            return kind, content
 
     async def _send(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
     # --- Frames from the browser (run in the sync thread, see receive) --------------------
 
-    def on_message_send(self, content: dict[str, Any]) -> dict[str, Any]:
-        conversation_id = _int(content, "conversation")
-        body = _str(content, "body")
-        client_id = _str(content, "client_id")
-        message, created = _call(
-            lambda: services.message_send(
-                user=self.user, conversation_id=conversation_id, body=body, client_id=client_id
+    def _send_request(self, content: dict[str, Any]) -> services.SendRequest:
+        with translation.override(self.user.language or None):
+            return services.SendRequest(
+                user=self.user,
+                conversation_id=_int(content, "conversation"),
+                body=_str(content, "body"),
+                client_id=_str(content, "client_id"),
             )
-        )
-        # A socket sends no files: a new message has none to look up.
-        payload = message_payload(message, attachments=[] if created else None)
-        return {"type": "message.ack", "client_id": client_id, "message": payload}
 
     def on_typing(self, content: dict[str, Any]) -> None:
         conversation_id = _int(content, "conversation")
@@ -188,8 +279,8 @@ class MessagingConsumer(AsyncWebsocketConsumer):
         services.presence_touch(user=self.user)
         return {"type": "pong"}
 
+    # `message.send` is not here: it goes to the process's SendBatcher (see `receive`).
     HANDLERS: dict[str, Handler] = {
-        "message.send": on_message_send,
         "typing": on_typing,
         "read": on_read,
         "ping": on_ping,

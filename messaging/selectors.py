@@ -212,47 +212,62 @@ class Audience:
         return f"u{user_id}" if organization_id is None else f"o{organization_id}"
 
 
-def conversation_audience(*, conversation_id: int, asking_user_id: int | None = None) -> Audience:
-    """The parties of the conversation, which person parties blocked `asking_user_id`, and
-    the current members of its organisations. Raises `Conversation.DoesNotExist` for a
-    conversation that is not there.
+def audiences_for_users(asks: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Audience]:
+    """For each `(conversation_id, user_id)`: everyone who may read that conversation right
+    now, with the person parties who blocked that person. A pair whose person may not read
+    the conversation (or whose conversation is not there) is left out.
 
-    On the path of every message: one small query for a conversation between people, two
-    with organisations (one joined query costs more to plan than both together).
+    On the path of every message, and of many at once when a server batches them: one query
+    for the parties of every conversation asked about, one for blocks between those parties
+    and the askers, one for the members when organisations take part. The queries do not
+    grow with the number of pairs.
     """
-    parties = Party.objects.filter(conversation_id=conversation_id)
-    if asking_user_id is not None:
-        parties = parties.annotate(
-            blocks_asker=Exists(
-                Block.objects.filter(blocker=OuterRef("user_id"), blocked_id=asking_user_id)
-            )
+    asks = set(asks)
+    if not asks:
+        return {}
+    parties: dict[int, list[tuple[int | None, int | None]]] = {}
+    for conversation_id, user_id, organization_id in Party.objects.filter(
+        conversation_id__in={conversation_id for conversation_id, _user in asks}
+    ).values_list("conversation_id", "user_id", "organization_id"):
+        parties.setdefault(conversation_id, []).append((user_id, organization_id))
+    person_parties = {user for rows in parties.values() for user, _org in rows if user}
+    blocks: set[tuple[int, int]] = set()
+    if person_parties:
+        blocks = set(
+            Block.objects.filter(
+                blocker_id__in=person_parties, blocked_id__in={user for _c, user in asks}
+            ).values_list("blocker_id", "blocked_id")
         )
-    else:
-        parties = parties.annotate(blocks_asker=Value(False))
-    rows = list(parties.values_list("user_id", "organization_id", "blocks_asker"))
-    if not rows:
-        raise Conversation.DoesNotExist
-    users = {user_id for user_id, _org, _blocks in rows if user_id}
-    blockers = {user_id for user_id, _org, blocks in rows if user_id and blocks}
-    organizations = {org for _user, org, _blocks in rows if org}
+    organizations = {org for rows in parties.values() for _user, org in rows if org}
     members: dict[int, set[int]] = {org: set() for org in organizations}
     if organizations:
         for organization_id, member_id in Membership.objects.filter(
             organization_id__in=organizations
         ).values_list("organization_id", "user_id"):
             members[organization_id].add(member_id)
-    return Audience(
-        conversation_id=conversation_id,
-        party_users=frozenset(users),
-        party_organizations=frozenset(organizations),
-        members={key: frozenset(value) for key, value in members.items()},
-        blocked_by=frozenset(blockers),
-    )
+    audiences: dict[tuple[int, int], Audience] = {}
+    for conversation_id, asking_user_id in asks:
+        rows = parties.get(conversation_id)
+        if not rows:
+            continue
+        users = frozenset(user for user, _org in rows if user)
+        own_organizations = frozenset(org for _user, org in rows if org)
+        audience = Audience(
+            conversation_id=conversation_id,
+            party_users=users,
+            party_organizations=own_organizations,
+            members={org: frozenset(members[org]) for org in own_organizations},
+            blocked_by=frozenset(user for user in users if (user, asking_user_id) in blocks),
+        )
+        if audience.includes(asking_user_id):
+            audiences[conversation_id, asking_user_id] = audience
+    return audiences
 
 
 def audience_for_user(*, user: User, conversation_id: int) -> Audience:
-    audience = conversation_audience(conversation_id=conversation_id, asking_user_id=user.pk)
-    if not audience.includes(user.pk):
+    """The conversation's audience if `user` may read it; `Conversation.DoesNotExist` if not."""
+    audience = audiences_for_users([(conversation_id, user.pk)]).get((conversation_id, user.pk))
+    if audience is None:
         raise Conversation.DoesNotExist
     return audience
 

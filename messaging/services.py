@@ -8,9 +8,10 @@ import re
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -53,6 +54,7 @@ from .selectors import (
     PRESENCE_ONLINE_KEY,
     Audience,
     audience_for_user,
+    audiences_for_users,
     contact_ids_for_user,
     message_get_for_user,
     missed_messages_for_user,
@@ -280,6 +282,51 @@ def _withheld(audience: Audience, sender: User) -> bool:
     return audience.is_direct and bool(audience.blocked_by - {sender.pk})
 
 
+def _clean_client_id(client_id: str) -> str:
+    client_id = (client_id or "").strip()
+    if not CLIENT_ID.match(client_id):
+        raise ValidationError(
+            _("client_id must be 1 to 64 letters, digits, or - _ . :"), code="client_id"
+        )
+    return client_id
+
+
+def _new_message(*, user: User, audience: Audience, body: str, client_id: str) -> Message:
+    """A checked, not yet stored message of `user` in the audience's conversation."""
+    message = Message(
+        conversation_id=audience.conversation_id,
+        sender=user,
+        sender_organization_id=audience.organization_of(user.pk),
+        client_id=client_id,
+        body=body,
+        body_html=render_markdown(body, light=True) if body else "",
+        withheld=_withheld(audience, user),
+    )
+    # Foreign keys come from the audience query and the unique constraint is the database's
+    # job (the insert is what decides a race): validating them again would cost queries.
+    message.full_clean(
+        exclude=["conversation", "sender", "sender_organization"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    return message
+
+
+def _publish_new(message: Message, audience: Audience, attachments: list[Attachment]) -> None:
+    publish_to_users(
+        _recipients(audience, message.sender, withheld=message.withheld),
+        {"type": "message.new", "message": message_payload(message, attachments=attachments)},
+    )
+
+
+def _stored_message(*, user: User, conversation_id: int, client_id: str) -> Message | None:
+    return (
+        Message.objects.select_related("sender", "sender_organization")
+        .filter(conversation_id=conversation_id, sender=user, client_id=client_id)
+        .first()
+    )
+
+
 def message_send(
     *,
     user: User,
@@ -293,11 +340,7 @@ def message_send(
     The same `client_id` from the same sender again, in sequence or at the same time, returns
     the one message already stored and tells nobody again: `(message, created)`.
     """
-    client_id = (client_id or "").strip()
-    if not CLIENT_ID.match(client_id):
-        raise ValidationError(
-            _("client_id must be 1 to 64 letters, digits, or - _ . :"), code="client_id"
-        )
+    client_id = _clean_client_id(client_id)
     body = _clean_body(body)
     if len(attachments) > MAX_ATTACHMENTS:
         raise ValidationError(
@@ -308,7 +351,7 @@ def message_send(
         raise ValidationError(_("Write something or attach a file."), code="empty")
     checked: list[CheckedFile] = [check_attachment(upload) for upload in attachments]
     audience = audience_for_user(user=user, conversation_id=conversation_id)
-    withheld = _withheld(audience, user)
+    message = _new_message(user=user, audience=audience, body=body, client_id=client_id)
     # Not a decorator. The insert is the first write: a duplicate client_id fails it, and we
     # then read the message that won (checking after inserting is what makes it race-free).
     # A message without files is that one INSERT, atomic by itself; with files, or inside
@@ -317,22 +360,6 @@ def message_send(
     needs_block = bool(checked) or transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic() if needs_block else nullcontext():
-            message = Message(
-                conversation_id=conversation_id,
-                sender=user,
-                sender_organization_id=audience.organization_of(user.pk),
-                client_id=client_id,
-                body=body,
-                body_html=render_markdown(body, light=True) if body else "",
-                withheld=withheld,
-            )
-            # Foreign keys come from the audience query and the unique constraint is the
-            # database's job (see above): validating them again would cost three queries.
-            message.full_clean(
-                exclude=["conversation", "sender", "sender_organization"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
             message.save()
             stored = [
                 Attachment.objects.create(
@@ -345,20 +372,96 @@ def message_send(
                 )
                 for item in checked
             ]
-            publish_to_users(
-                _recipients(audience, user, withheld=withheld),
-                {"type": "message.new", "message": message_payload(message, attachments=stored)},
-            )
+            _publish_new(message, audience, stored)
     except IntegrityError:
-        existing = (
-            Message.objects.select_related("sender", "sender_organization")
-            .filter(conversation_id=conversation_id, sender=user, client_id=client_id)
-            .first()
-        )
+        existing = _stored_message(user=user, conversation_id=conversation_id, client_id=client_id)
         if existing is None:
             raise
         return existing, False
     return message, True
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """One text message sent over a socket (`message.send`), waiting in a batch."""
+
+    user: User
+    conversation_id: int
+    body: str
+    client_id: str
+
+
+# A sent message and whether it is new, or why it was refused.
+SendOutcome = tuple[Message, bool] | ValidationError | Conversation.DoesNotExist
+
+
+def messages_send(requests: Sequence[SendRequest]) -> list[SendOutcome]:
+    """Store many text messages at once (from different people and conversations), then tell
+    every reader of each, exactly as `message_send` does for one: an outcome per request, in
+    order. Refusals are per request and written in the sender's language.
+
+    A server batches the `message.send` frames that arrive while the previous batch is being
+    stored: one access query, one INSERT and one commit for all of them, instead of one each
+    (docs/performance.md). If any `client_id` was already stored (a retry) or is being
+    stored right now by another server, the insert fails as a whole and every request of
+    the batch goes through `message_send` alone, which settles each duplicate.
+    """
+    outcomes: list[SendOutcome | None] = [None] * len(requests)
+    audiences = audiences_for_users(
+        (request.conversation_id, request.user.pk) for request in requests
+    )
+    fresh: list[tuple[int, Message, Audience]] = []
+    first_of: dict[tuple[int, int, str], int] = {}
+    repeats: list[tuple[int, int]] = []
+    for index, request in enumerate(requests):
+        with translation.override(request.user.language or None):
+            try:
+                client_id = _clean_client_id(request.client_id)
+                body = _clean_body(request.body)
+                if not body:
+                    raise ValidationError(_("Write something or attach a file."), code="empty")
+                audience = audiences.get((request.conversation_id, request.user.pk))
+                if audience is None:
+                    raise Conversation.DoesNotExist
+                key = (request.conversation_id, request.user.pk, client_id)
+                if key in first_of:  # the same message twice in one batch
+                    repeats.append((index, first_of[key]))
+                    continue
+                message = _new_message(
+                    user=request.user, audience=audience, body=body, client_id=client_id
+                )
+            except (ValidationError, Conversation.DoesNotExist) as refusal:
+                outcomes[index] = refusal
+                continue
+        first_of[key] = index
+        fresh.append((index, message, audience))
+    if fresh:
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create([message for _index, message, _audience in fresh])
+                for _index, message, audience in fresh:
+                    _publish_new(message, audience, [])
+        except IntegrityError:
+            # Nothing of the batch was stored: one by one, each finds its duplicate.
+            for index, message, _audience in fresh:
+                with translation.override(message.sender.language or None):
+                    try:
+                        outcomes[index] = message_send(
+                            user=message.sender,
+                            conversation_id=message.conversation_id,
+                            body=message.body,
+                            client_id=message.client_id,
+                        )
+                    except (ValidationError, Conversation.DoesNotExist) as refusal:
+                        outcomes[index] = refusal
+        else:
+            for index, message, _audience in fresh:
+                outcomes[index] = (message, True)
+    for index, first in repeats:
+        outcome = outcomes[first]
+        outcomes[index] = (outcome[0], False) if isinstance(outcome, tuple) else outcome
+    # Every request got its outcome above: a refusal, a repeat, or its insert.
+    return cast(list[SendOutcome], outcomes)
 
 
 def _own_message_for_update(user: User, message_id: int) -> tuple[Message, Audience]:
@@ -478,36 +581,47 @@ def _redis_writer(backend: RedisCache) -> Any:
     return _redis_writers[location]
 
 
-def _count_hit(key: str, seconds: int) -> int:
-    """Add one to a counter that lives `seconds`; the count after adding.
+def _count_hits(keys: Sequence[str], seconds: int) -> list[int]:
+    """Add one to each counter (a key may repeat) that lives `seconds`; the counts after
+    adding, in order.
 
-    On Redis this is one INCR for every frame but a window's first (which also sets the
-    expiry): it runs for every frame of every socket. Other cache backends (local memory in
-    the embedded default) use the portable add-then-incr.
+    On Redis this is one pipelined round trip for all of them (INCR, and EXPIRE so that a
+    window's key goes away by itself): it runs for every frame of every socket. Other cache
+    backends (local memory in the embedded default) use the portable add-then-incr.
     """
     backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: isinstance needs the backend
     if isinstance(backend, RedisCache):
-        full_key = backend.make_and_validate_key(key)
-        client = _redis_writer(backend)
-        count = int(client.incr(full_key))
-        if count == 1:
-            client.expire(full_key, seconds)
-        return count
-    if cache.add(key, 1, timeout=seconds):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=seconds)
-        return 1
+        pipeline = _redis_writer(backend).pipeline(transaction=False)
+        for key in keys:
+            full_key = backend.make_and_validate_key(key)
+            pipeline.incr(full_key)
+            pipeline.expire(full_key, seconds)
+        return [int(count) for count in pipeline.execute()[::2]]
+    counts = []
+    for key in keys:
+        if cache.add(key, 1, timeout=seconds):
+            counts.append(1)
+            continue
+        try:
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=seconds)
+            counts.append(1)
+    return counts
+
+
+def socket_frames_allowed(*, user_ids: Sequence[int]) -> list[bool]:
+    """For each frame (by the person who sent it): whether it is within that person's
+    limit. A fixed-window count of frames per person in the shared cache (Redis in
+    production), so the limit holds across every socket and server process of that person."""
+    frames, seconds = settings.MESSAGING_SOCKET_RATE
+    window = int(time.time() // seconds)
+    counts = _count_hits([f"messaging:rate:{uid}:{window}" for uid in user_ids], seconds + 1)
+    return [count <= frames for count in counts]
 
 
 def socket_frame_allowed(*, user_id: int) -> bool:
-    """A fixed-window count of frames per person in the shared cache (Redis in production),
-    so the limit holds across every socket and server process of that person."""
-    frames, seconds = settings.MESSAGING_SOCKET_RATE
-    window = int(time.time() // seconds)
-    return _count_hit(f"messaging:rate:{user_id}:{window}", seconds + 1) <= frames
+    return socket_frames_allowed(user_ids=[user_id])[0]
 
 
 def _presence_announce(user: User, *, online: bool, when: Any) -> None:

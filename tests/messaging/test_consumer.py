@@ -331,13 +331,13 @@ async def test_a_blocker_receives_nothing_from_the_blocked_person(alice, bob, di
 async def test_a_failing_service_gives_server_error_and_the_socket_stays(
     monkeypatch, alice, direct
 ):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise ConnectionError("database went away")
 
     a, _, _ = await open_socket(alice)
     try:
         with monkeypatch.context() as patch:
-            patch.setattr(services, "message_send", broken)
+            patch.setattr(services, "messages_send", broken)
             await send(
                 a,
                 {"type": "message.send", "conversation": direct.pk, "body": "x", "client_id": "f"},
