@@ -18,6 +18,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -218,26 +219,30 @@ def audiences_for_users(asks: Iterable[tuple[int, int]]) -> dict[tuple[int, int]
     the conversation (or whose conversation is not there) is left out.
 
     On the path of every message, and of many at once when a server batches them: one query
-    for the parties of every conversation asked about, one for blocks between those parties
-    and the askers, one for the members when organisations take part. The queries do not
-    grow with the number of pairs.
+    for the parties of every conversation asked about (with their blocks of the askers), and
+    one for the members when organisations take part. The queries do not grow with the
+    number of pairs.
     """
     asks = set(asks)
     if not asks:
         return {}
-    parties: dict[int, list[tuple[int | None, int | None]]] = {}
-    for conversation_id, user_id, organization_id in Party.objects.filter(
-        conversation_id__in={conversation_id for conversation_id, _user in asks}
-    ).values_list("conversation_id", "user_id", "organization_id"):
-        parties.setdefault(conversation_id, []).append((user_id, organization_id))
-    person_parties = {user for rows in parties.values() for user, _org in rows if user}
+    parties: dict[int, set[tuple[int | None, int | None]]] = {}
     blocks: set[tuple[int, int]] = set()
-    if person_parties:
-        blocks = set(
-            Block.objects.filter(
-                blocker_id__in=person_parties, blocked_id__in={user for _c, user in asks}
-            ).values_list("blocker_id", "blocked_id")
+    # A person party's row comes once more for each asker they blocked (a LEFT JOIN).
+    party_rows = (
+        Party.objects.filter(conversation_id__in={conversation_id for conversation_id, _u in asks})
+        .annotate(
+            asker_blocks=FilteredRelation(
+                "user__blocks_made",
+                condition=Q(user__blocks_made__blocked_id__in={user for _c, user in asks}),
+            )
         )
+        .values_list("conversation_id", "user_id", "organization_id", "asker_blocks__blocked_id")
+    )
+    for conversation_id, user_id, organization_id, blocked_id in party_rows:
+        parties.setdefault(conversation_id, set()).add((user_id, organization_id))
+        if blocked_id is not None:
+            blocks.add((user_id, blocked_id))
     organizations = {org for rows in parties.values() for _user, org in rows if org}
     members: dict[int, set[int]] = {org: set() for org in organizations}
     if organizations:
@@ -247,11 +252,11 @@ def audiences_for_users(asks: Iterable[tuple[int, int]]) -> dict[tuple[int, int]
             members[organization_id].add(member_id)
     audiences: dict[tuple[int, int], Audience] = {}
     for conversation_id, asking_user_id in asks:
-        rows = parties.get(conversation_id)
-        if not rows:
+        sides = parties.get(conversation_id)
+        if not sides:
             continue
-        users = frozenset(user for user, _org in rows if user)
-        own_organizations = frozenset(org for _user, org in rows if org)
+        users = frozenset(user for user, _org in sides if user)
+        own_organizations = frozenset(org for _user, org in sides if org)
         audience = Audience(
             conversation_id=conversation_id,
             party_users=users,

@@ -2,10 +2,12 @@
 
 Every socket of a signed-in person joins one channel-layer group, `user.<id>`; an event for
 someone goes to their group and nowhere else (no site-wide groups: channels_redis groups cost
-grows with their size). A consumer that joined the group forwards `frame` to the browser as is.
+grows with their size). A consumer that joined the group forwards the event's `text` (the
+frame, encoded as JSON once, by the publisher) to the browser as it is.
 """
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import Iterable
@@ -78,7 +80,8 @@ def publish_to_users(user_ids: Iterable[int], frame: dict[str, Any]) -> None:
     ids = sorted(set(user_ids))
     if not ids:
         return
-    event = {"type": FRAME, "frame": frame}
+    # Encoded once here rather than by every socket that receives it.
+    event = {"type": FRAME, "text": json.dumps(frame, ensure_ascii=False)}
     transaction.on_commit(lambda: send_to_users_now(ids, event))
 
 
