@@ -16,6 +16,7 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -126,13 +127,16 @@ class SendBatcher:
 
     Frames that arrive while a batch is being stored wait for it and then go together: one
     hop to the process's sync thread, one rate-limit round trip, one access query, one
-    INSERT and one commit for all of them (measured in docs/performance.md). When the
-    server is quiet a batch is a single frame and nothing waits for anything.
+    INSERT and one commit for all of them (measured in docs/performance.md). Under load
+    (the last batch held more than one frame) the next batch also waits
+    `MESSAGING_BATCH_LINGER_MS` for more frames to join. When the server is quiet a batch
+    is a single frame and nothing waits for anything.
     """
 
     def __init__(self) -> None:
         self.waiting: list[tuple[services.SendRequest, asyncio.Future[dict[str, Any]]]] = []
         self.storing = False
+        self.last_size = 0
 
     async def send(self, request: services.SendRequest) -> dict[str, Any]:
         """Queue one frame; its reply (`message.ack` or `error`) once its batch is stored."""
@@ -146,7 +150,12 @@ class SendBatcher:
     async def _store(self) -> None:
         try:
             while self.waiting:
+                linger = settings.MESSAGING_BATCH_LINGER_MS
+                if linger > 0 and self.last_size > 1 and len(self.waiting) < MAX_BATCH:
+                    # Under load: let more frames join this batch (MESSAGING_BATCH_LINGER_MS).
+                    await asyncio.sleep(linger / 1000)
                 batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+                self.last_size = len(batch)
                 try:
                     replies = await in_thread(_send_batch)([request for request, _ in batch])
                 except Exception as error:  # the database or Redis failed: every frame fails

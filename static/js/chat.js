@@ -38,7 +38,21 @@
   var layout = document.querySelector(".chat-layout");
   var myId = layout ? parseInt(layout.getAttribute("data-me"), 10) : null;
 
+  function previewText(m) {
+    if (m.deleted) return i18n.deleted || "";
+    return m.body ? m.body.slice(0, 80) : (i18n.file || "");
+  }
+
   rt.on(function (frame) {
+    if (frame.type === "message.updated") {
+      // An edited or deleted message that is the one the list shows: show it as it is now.
+      var changed = listItem(frame.message.conversation);
+      var shown = changed && changed.querySelector("[data-preview]");
+      if (shown && shown.getAttribute("data-message") === String(frame.message.id)) {
+        shown.textContent = previewText(frame.message);
+      }
+      return;
+    }
     if (frame.type !== "message.new") return;
     var m = frame.message;
     var item = listItem(m.conversation);
@@ -48,7 +62,10 @@
       return;
     }
     var preview = item.querySelector("[data-preview]");
-    if (preview) preview.textContent = m.body ? m.body.slice(0, 80) : (i18n.file || "");
+    if (preview) {
+      preview.textContent = previewText(m);
+      preview.setAttribute("data-message", String(m.id));
+    }
     var li = item.parentNode;
     li.parentNode.insertBefore(li, li.parentNode.firstChild);
     if (m.sender.id !== myId && m.conversation !== current) {

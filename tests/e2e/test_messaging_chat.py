@@ -91,13 +91,18 @@ def test_two_people_chat_live_with_seen_marks(asgi_live_server, browser):
 
 
 def _send_from_another_thread(**kwargs) -> None:
+    _in_another_thread(services.message_send, **kwargs)
+
+
+def _in_another_thread(service, **kwargs):
     # Playwright's sync API keeps an event loop in this thread; a service that publishes
     # must run where it may block (as in a request).
     errors: list[BaseException] = []
+    results = []
 
     def run() -> None:
         try:
-            services.message_send(**kwargs)
+            results.append(service(**kwargs))
         except BaseException as error:
             errors.append(error)
 
@@ -105,6 +110,7 @@ def _send_from_another_thread(**kwargs) -> None:
     thread.start()
     thread.join()
     assert errors == []
+    return results[0]
 
 
 def test_reconnects_and_catches_up_without_losing_or_doubling(asgi_live_server, browser):
@@ -152,3 +158,37 @@ def test_reconnects_and_catches_up_without_losing_or_doubling(asgi_live_server, 
     finally:
         for context in browser.contexts:
             context.close()
+
+
+def test_the_conversation_list_shows_edits_and_deletions_live(asgi_live_server, browser):
+    alice = UserFactory.create(name="Alice Akhmetova")
+    bob = UserFactory.create(name="Bob Bekov")
+    conversation, _ = services.conversation_get_or_create(user=alice, to_user=bob)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        context.add_cookies(
+            [{"name": "sessionid", "value": _cookie(bob), "domain": "127.0.0.1", "path": "/"}]
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{asgi_live_server.url}/messages/")
+        preview = page.locator(f'.chat-item[data-conversation="{conversation.pk}"] [data-preview]')
+        page.wait_for_timeout(500)  # let the socket connect
+        message, _ = _in_another_thread(
+            services.message_send,
+            user=alice,
+            conversation_id=conversation.pk,
+            body="Meeting on Friday",
+            client_id="e2e-1",
+        )
+        expect(preview).to_have_text("Meeting on Friday", timeout=10_000)
+        _in_another_thread(
+            services.message_edit, user=alice, message_id=message.pk, body="Meeting on Monday"
+        )
+        expect(preview).to_have_text("Meeting on Monday", timeout=10_000)
+        _in_another_thread(services.message_delete, user=alice, message_id=message.pk)
+        expect(preview).to_have_text("message deleted", timeout=10_000)
+        assert errors == []
+    finally:
+        context.close()

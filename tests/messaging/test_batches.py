@@ -242,3 +242,30 @@ async def test_a_flood_of_messages_is_refused_per_person(settings, alice, bob, d
         assert await database_sync_to_async(Message.objects.count)() == 2
     finally:
         await a.disconnect()
+
+
+async def test_under_load_the_next_batch_waits_a_little_for_more_frames(
+    settings, monkeypatch, alice, bob, direct
+):
+    settings.MESSAGING_BATCH_LINGER_MS = 2000
+    sizes = []
+    real = consumers._send_batch
+
+    def counting(requests):
+        sizes.append(len(requests))
+        return real(requests)
+
+    monkeypatch.setattr(consumers, "_send_batch", counting)
+    batcher = consumers.SendBatcher()
+    # A quiet server does not wait: one frame alone is stored at once.
+    reply = await asyncio.wait_for(batcher.send(request(alice, direct, "quiet", "q-1")), 1.5)
+    assert reply["type"] == "message.ack"
+    # Under load (the last batch held several frames) a frame that comes a little later
+    # joins the one already waiting.
+    batcher.last_size = 2
+    first = asyncio.ensure_future(batcher.send(request(alice, direct, "one", "l-1")))
+    await asyncio.sleep(0.05)
+    second = asyncio.ensure_future(batcher.send(request(bob, direct, "two", "l-2")))
+    replies = await asyncio.gather(first, second)
+    assert sizes == [1, 2]
+    assert [r["message"]["body"] for r in replies] == ["one", "two"]
