@@ -141,16 +141,27 @@ def organization_get_for_manager(*, user: User | Any, slug: str) -> tuple[Organi
     return organization, membership_require_manager(user=user, organization=organization)
 
 
+def memberships_visible_to(viewer: User | Any) -> Q:
+    """The one rule for who sees a membership (a team list, a person's page): moderators
+    and colleagues (members of the same organisation) see all of an organisation's
+    memberships, everyone else only the public memberships of active people. Colleagues are
+    found by a subquery, so a membership removed a moment ago no longer counts."""
+    if is_moderator(viewer):
+        return Q()
+    public = Q(is_public=True, user__is_active=True)
+    if not getattr(viewer, "is_authenticated", False):
+        return public
+    own_organizations = Membership.objects.filter(user=viewer).values("organization_id")
+    return public | Q(organization_id__in=own_organizations)
+
+
 def organization_team(*, user: User | Any, organization: Organization) -> QuerySet[Membership]:
-    """Members of the organisation as `user` may see them: colleagues and moderators see the
-    whole team, everyone else only those who chose to be public."""
-    team = Membership.objects.filter(organization=organization).select_related("user")
-    can_see_all = is_moderator(user) or (
-        getattr(user, "is_authenticated", False)
-        and is_member(user=user, organization_id=organization.pk)
+    """Members of the organisation as `user` may see them (`memberships_visible_to`)."""
+    team = (
+        Membership.objects.filter(organization=organization)
+        .filter(memberships_visible_to(user))
+        .select_related("user")
     )
-    if not can_see_all:
-        team = team.filter(is_public=True, user__is_active=True)
     order = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
     return team.order_by(
         Case(
