@@ -172,6 +172,35 @@ def organization_team(*, user: User | Any, organization: Organization) -> QueryS
     )
 
 
+# --- People -----------------------------------------------------------------------------
+
+
+def person_get_public(*, viewer: User | Any, user_id: int) -> tuple[User, list[Membership]]:
+    """A person's page as `viewer` may see it: the person and the memberships the viewer
+    may see (`memberships_visible_to`; all of them for the person themself), by
+    organisation name.
+
+    Http404 unless the person is active and the viewer sees at least one membership (or is
+    the person): a page for every id would let anyone enumerate the accounts."""
+    # The page shows the name only: the email address and the rest are never loaded.
+    try:
+        person = User.objects.only("pk", "name").get(pk=user_id, is_active=True)
+    except User.DoesNotExist as exc:
+        raise Http404(_("No one lives at this address.")) from exc
+    is_self = getattr(viewer, "is_authenticated", False) and viewer.pk == person.pk
+    memberships = Membership.objects.filter(user=person)
+    if not is_self:
+        memberships = memberships.filter(memberships_visible_to(viewer))
+    visible = list(
+        memberships.select_related("organization")
+        .defer(*(f"organization__{field}" for field in DIRECTORY_UNUSED_FIELDS))
+        .order_by("organization__name")
+    )
+    if not visible and not is_self:
+        raise Http404(_("No one lives at this address."))
+    return person, visible
+
+
 # Pages up to this size are ranked on the narrow table and loaded by id (the page and the
 # API); longer slices (the CSV export) run the one-query version.
 RANKED_PAGE_MAX = 200
