@@ -135,6 +135,27 @@ class TestWhatThePageShows:
         assert html.count("Advisor") == 8
 
 
+class TestTeamListLinksToPeople:
+    def test_each_team_member_links_to_their_page(self, client, team):
+        html = client.get(team.organization.get_absolute_url()).content.decode()
+        for person in (team.owner, team.admin, team.member):
+            assert person_url(person) in html
+
+    def test_an_inactive_colleague_is_listed_without_a_link(self, client_for, team):
+        team.member.is_active = False
+        team.member.save()
+        html = client_for(team.owner).get(team.organization.get_absolute_url()).content.decode()
+        assert team.member.name in html
+        assert person_url(team.member) not in html
+
+    def test_the_link_leads_to_a_page_the_viewer_may_see(self, client_for, team):
+        hide(team.member, team.organization)
+        colleague = client_for(team.admin)
+        html = colleague.get(team.organization.get_absolute_url()).content.decode()
+        assert person_url(team.member) in html
+        assert colleague.get(person_url(team.member)).status_code == 200
+
+
 def test_people_is_a_reserved_slug():
     with pytest.raises(ValidationError, match="reserved"):
         validate_not_reserved_slug("people")
