@@ -55,6 +55,7 @@ class TestWhoSeesThePage:
         html = page(client_for(team.who(who)), team.member)
         assert team.organization.name in html
         assert "Not public" in html
+        assert "#your-membership" not in html
 
     def test_a_membership_in_another_organisation_is_not_shared_with_colleagues(
         self, client_for, team
@@ -70,6 +71,9 @@ class TestWhoSeesThePage:
         html = page(client_for(team.member), team.member)
         assert team.organization.name in html
         assert reverse("accounts:profile") in html
+        team_page = reverse("members:team", args=[team.organization.slug])
+        assert f"{team_page}#your-membership" in html
+        assert "Not public" in html
         assert reverse("messaging:start_user", args=[team.member.pk]) not in html
         assert reverse("account_login") not in html
 
