@@ -141,16 +141,27 @@ def organization_get_for_manager(*, user: User | Any, slug: str) -> tuple[Organi
     return organization, membership_require_manager(user=user, organization=organization)
 
 
+def memberships_visible_to(viewer: User | Any) -> Q:
+    """The one rule for who sees a membership (a team list, a person's page): moderators
+    and colleagues (members of the same organisation) see all of an organisation's
+    memberships, everyone else only the public memberships of active people. Colleagues are
+    found by a subquery, so a membership removed a moment ago no longer counts."""
+    if is_moderator(viewer):
+        return Q()
+    public = Q(is_public=True, user__is_active=True)
+    if not getattr(viewer, "is_authenticated", False):
+        return public
+    own_organizations = Membership.objects.filter(user=viewer).values("organization_id")
+    return public | Q(organization_id__in=own_organizations)
+
+
 def organization_team(*, user: User | Any, organization: Organization) -> QuerySet[Membership]:
-    """Members of the organisation as `user` may see them: colleagues and moderators see the
-    whole team, everyone else only those who chose to be public."""
-    team = Membership.objects.filter(organization=organization).select_related("user")
-    can_see_all = is_moderator(user) or (
-        getattr(user, "is_authenticated", False)
-        and is_member(user=user, organization_id=organization.pk)
+    """Members of the organisation as `user` may see them (`memberships_visible_to`)."""
+    team = (
+        Membership.objects.filter(organization=organization)
+        .filter(memberships_visible_to(user))
+        .select_related("user")
     )
-    if not can_see_all:
-        team = team.filter(is_public=True, user__is_active=True)
     order = {Role.OWNER: 0, Role.ADMIN: 1, Role.MEMBER: 2}
     return team.order_by(
         Case(
@@ -159,6 +170,35 @@ def organization_team(*, user: User | Any, organization: Organization) -> QueryS
         ),
         "user__name",
     )
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+def person_get_public(*, viewer: User | Any, user_id: int) -> tuple[User, list[Membership]]:
+    """A person's page as `viewer` may see it: the person and the memberships the viewer
+    may see (`memberships_visible_to`; all of them for the person themself), by
+    organisation name.
+
+    Http404 unless the person is active and the viewer sees at least one membership (or is
+    the person): a page for every id would let anyone enumerate the accounts."""
+    # The page shows the name only: the email address and the rest are never loaded.
+    try:
+        person = User.objects.only("pk", "name").get(pk=user_id, is_active=True)
+    except User.DoesNotExist as exc:
+        raise Http404(_("No one lives at this address.")) from exc
+    is_self = getattr(viewer, "is_authenticated", False) and viewer.pk == person.pk
+    memberships = Membership.objects.filter(user=person)
+    if not is_self:
+        memberships = memberships.filter(memberships_visible_to(viewer))
+    visible = list(
+        memberships.select_related("organization")
+        .defer(*(f"organization__{field}" for field in DIRECTORY_UNUSED_FIELDS))
+        .order_by("organization__name")
+    )
+    if not visible and not is_self:
+        raise Http404(_("No one lives at this address."))
+    return person, visible
 
 
 # Pages up to this size are ranked on the narrow table and loaded by id (the page and the

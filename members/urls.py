@@ -18,6 +18,7 @@ urlpatterns = [
     path("shortlists/<int:pk>/delete/", views.shortlist_delete, name="shortlist_delete"),
     path("shortlists/<int:pk>/export.csv", views.shortlist_export, name="shortlist_export"),
     path("shortlists/<int:pk>/entries/<slug:slug>/", views.shortlist_entry, name="shortlist_entry"),
+    path("people/<int:user_id>/", views.person, name="person"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/logo/", views.logo, name="logo"),

@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 # Paths under /members/ that a slug must never shadow.
 RESERVED_SLUGS = frozenset(
-    {"new", "export", "shortlists", "invitations", "switch", "tags", "join-requests", "api"}
+    {
+        "new",
+        "export",
+        "shortlists",
+        "invitations",
+        "switch",
+        "tags",
+        "join-requests",
+        "people",
+        "api",
+    }
 )
 
 _BIN_WEIGHTS = (tuple(range(1, 12)), (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))

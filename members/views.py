@@ -155,6 +155,17 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "members/detail.html", context)
 
 
+@require_GET
+def person(request: HttpRequest, user_id: int) -> HttpResponse:
+    person, memberships = selectors.person_get_public(viewer=request.user, user_id=user_id)
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "is_self": request.user.pk == person.pk,
+    }
+    return render(request, "members/person.html", context)
+
+
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
