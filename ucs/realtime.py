@@ -10,8 +10,8 @@ import asyncio
 import json
 import logging
 import os
+import weakref
 from collections.abc import Iterable
-from concurrent.futures import Future
 from typing import Any
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -29,11 +29,26 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-async def agroup_send_users(user_ids: Iterable[int], event: dict[str, Any]) -> None:
+async def group_send_many(sends: list[tuple[str, dict[str, Any]]]) -> None:
+    """Hand `(group, event)` pairs to the channel layer, in order: in one pipelined round
+    trip on Redis (`ucs.layers.PipelinedPubSubChannelLayer`), one by one on other layers."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
-    await asyncio.gather(*(layer.group_send(user_group(uid), event) for uid in set(user_ids)))
+    send_many = getattr(layer, "group_send_many", None)
+    if send_many is not None:
+        await send_many(sends)
+        return
+    for group, event in sends:
+        await layer.group_send(group, event)
+
+
+def _sends(user_ids: Iterable[int], event: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(user_group(user_id), event) for user_id in sorted(set(user_ids))]
+
+
+async def agroup_send_users(user_ids: Iterable[int], event: dict[str, Any]) -> None:
+    await group_send_many(_sends(user_ids, event))
 
 
 def _server_loop() -> asyncio.AbstractEventLoop | None:
@@ -45,30 +60,64 @@ def _server_loop() -> asyncio.AbstractEventLoop | None:
     return loop if loop is not None and loop.is_running() else None
 
 
-def _log_failure(future: Future[None]) -> None:
-    error = future.exception()
-    if error is not None:
-        logger.error("realtime: publishing failed", exc_info=error)
+class _Outbox:
+    """The events one server process (one event loop) publishes, in the order handed over.
+    What is handed over while a round trip is on its way goes together in the next one."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: list[tuple[str, dict[str, Any]]] = []
+        self.sending = False
+
+    def add(self, sends: list[tuple[str, dict[str, Any]]]) -> None:
+        """Runs on the loop."""
+        self.pending.extend(sends)
+        if not self.sending:
+            self.sending = True
+            self.loop.create_task(self._send())
+
+    async def _send(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    await group_send_many(batch)
+                except Exception:
+                    # Redis went away: these events are lost to the sockets (the database
+                    # has everything; clients catch up), and the next ones are tried anew.
+                    logger.exception("realtime: publishing failed")
+        finally:
+            self.sending = False
+
+
+_outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outbox]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _hand_over(loop: asyncio.AbstractEventLoop, sends: list[tuple[str, dict[str, Any]]]) -> None:
+    """Runs on the loop: the outbox of that loop takes the events."""
+    if loop not in _outboxes:
+        _outboxes[loop] = _Outbox(loop)
+    _outboxes[loop].add(sends)
 
 
 def send_to_users_now(user_ids: Iterable[int], event: dict[str, Any]) -> None:
     """Hand the event to the channel layer.
 
-    Inside the ASGI server the send is scheduled on the server's loop and not waited for:
-    the thread that runs every database call of the process goes on with the next one
-    instead of idling through the Redis round trips. Elsewhere (commands, tests, Celery)
-    it is sent before returning.
+    Inside the ASGI server the event goes to the server loop's outbox and is not waited
+    for: the thread that runs every database call of the process goes on with the next one
+    instead of idling through the Redis round trip, and the events of many messages leave
+    together. Elsewhere (commands, tests, Celery) it is sent before returning.
     """
-    ids = sorted(set(user_ids))
-    if not ids:
+    sends = _sends(user_ids, event)
+    if not sends:
         return
     loop = _server_loop()
     if loop is None:
-        async_to_sync(agroup_send_users)(ids, event)
+        async_to_sync(group_send_many)(sends)
         return
-    asyncio.run_coroutine_threadsafe(agroup_send_users(ids, event), loop).add_done_callback(
-        _log_failure
-    )
+    loop.call_soon_threadsafe(_hand_over, loop, sends)
 
 
 def publish_to_users(user_ids: Iterable[int], frame: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from channels.layers import get_channel_layer
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.services
 
 def test_the_services_are_really_in_use(db):
     assert connection.vendor == "postgresql"
-    assert type(get_channel_layer()).__name__ == "RedisPubSubChannelLayer"
+    assert isinstance(get_channel_layer(), RedisPubSubChannelLayer)
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     cache.set("services-probe", 42)
     assert cache.get("services-probe") == 42

@@ -135,8 +135,9 @@ if REDIS_URL:
         "default": {
             # The pub/sub layer: about three times the throughput of the list-based layer on
             # this hardware (shared/bench/ceiling). It does not buffer for absent consumers;
-            # clients catch up from the database, which is the source of truth.
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # clients catch up from the database, which is the source of truth. The subclass
+            # adds one pipelined publish for many events (ucs/layers.py).
+            "BACKEND": "ucs.layers.PipelinedPubSubChannelLayer",
             "CONFIG": {"hosts": [env.str("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)]},
         }
     }
