@@ -454,6 +454,9 @@ def messages_send(requests: Sequence[SendRequest]) -> list[SendOutcome]:
                         )
                     except (ValidationError, Conversation.DoesNotExist) as refusal:
                         outcomes[index] = refusal
+                    except IntegrityError:
+                        # Not a duplicate: its conversation (or sender) was deleted meanwhile.
+                        outcomes[index] = Conversation.DoesNotExist()
         else:
             for index, message, _audience in fresh:
                 outcomes[index] = (message, True)

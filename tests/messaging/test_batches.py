@@ -269,3 +269,25 @@ async def test_under_load_the_next_batch_waits_a_little_for_more_frames(
     replies = await asyncio.gather(first, second)
     assert sizes == [1, 2]
     assert [r["message"]["body"] for r in replies] == ["one", "two"]
+
+
+def test_a_conversation_deleted_while_its_batch_is_stored_fails_only_its_message(
+    monkeypatch, alice, bob, direct
+):
+    carol = UserFactory.create()
+    doomed, _ = services.conversation_get_or_create(user=alice, to_user=carol)
+    real = services.audiences_for_users
+
+    def then_deleted(asks):
+        audiences = real(asks)
+        Conversation.objects.filter(pk=doomed.pk).delete()  # by someone else, meanwhile
+        return audiences
+
+    monkeypatch.setattr(services, "audiences_for_users", then_deleted)
+    outcomes = services.messages_send(
+        [request(alice, direct, "kept", "a-1"), request(alice, doomed, "lost", "a-2")]
+    )
+    message, created = stored(outcomes[0])
+    assert (message.body, created) == ("kept", True)
+    assert isinstance(outcomes[1], Conversation.DoesNotExist)
+    assert list(Message.objects.values_list("body", flat=True)) == ["kept"]
