@@ -6,10 +6,11 @@ Run by hand (see docs/performance.md), with the server already running, e.g.:
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/ucs_messaging
     export REDIS_URL=redis://127.0.0.1:6379/5
-    CONN_MAX_AGE=600 DEBUG=false MESSAGING_SOCKET_RATE=100000,10 \
+    CONN_MAX_AGE=600 CONN_HEALTH_CHECKS=false DEBUG=false MESSAGING_SOCKET_RATE=100000,10 \
       .venv/bin/uvicorn ucs.asgi:application --port 8112 --workers 2 --log-level warning &
     .venv/bin/python bench/dm_latency.py --url ws://127.0.0.1:8112/ws/messaging/ \
-      --pairs 100 --rate 500 --seconds 8 --server-pids "$(pgrep -d, -f 'uvicorn ucs.asgi')"
+      --pairs 100 --rate 500 --seconds 8 --idle 5000 \
+      --server-pids "$(pgrep -d, -P "$(pgrep -f 'uvicorn ucs.asgi')")"  # the worker processes
 
 Send→receive latency is measured where the recipient reads `message.new`. A message not
 delivered within 2 s after the last send counts as lost. `--idle N` then opens N more idle
