@@ -2,21 +2,33 @@
 each frame gets exactly what it would get alone, and a batch costs the queries of one."""
 
 import asyncio
-import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 
 from messaging import consumers, services
 from messaging.models import Conversation, Message
 from tests.factories import UserFactory
-from ucs.realtime import user_group
+from tests.layers import heard, listen
 
 from .sockets import open_socket, receive, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def batch_sizes(monkeypatch) -> list[int]:
+    """The size of every batch the consumers store (the real `_send_batch` does the work)."""
+    sizes: list[int] = []
+    real = consumers._send_batch
+
+    def counting(requests):
+        sizes.append(len(requests))
+        return real(requests)
+
+    monkeypatch.setattr(consumers, "_send_batch", counting)
+    return sizes
 
 
 def request(user, conversation, body="Hello", client_id="c-1"):
@@ -35,27 +47,6 @@ def refused(outcome: services.SendOutcome) -> ValidationError:
     return outcome
 
 
-async def _listen(user_ids):
-    layer = get_channel_layer()
-    channels = {}
-    for user_id in user_ids:
-        channels[user_id] = await layer.new_channel()
-        await layer.group_add(user_group(user_id), channels[user_id])
-    return channels
-
-
-async def _heard(channel):
-    """Every frame that reached one listening channel."""
-    layer = get_channel_layer()
-    frames: list[dict] = []
-    while True:
-        try:
-            event = await asyncio.wait_for(layer.receive(channel), timeout=0.2)
-        except TimeoutError:
-            return frames
-        frames.append(json.loads(event["text"]))
-
-
 def _blocking_carol(alice):
     carol = UserFactory.create(language="ru")
     to_carol, _ = services.conversation_get_or_create(user=alice, to_user=carol)
@@ -65,7 +56,7 @@ def _blocking_carol(alice):
 
 async def test_a_mixed_batch_gets_one_outcome_per_request_in_order(alice, bob, outsider, direct):
     carol, to_carol = await database_sync_to_async(_blocking_carol)(alice)
-    channels = await _listen([alice.pk, bob.pk, carol.pk, outsider.pk])
+    channels = {user.pk: await listen(user.pk) for user in (alice, bob, carol, outsider)}
 
     outcomes = await database_sync_to_async(services.messages_send)(
         [
@@ -94,8 +85,8 @@ async def test_a_mixed_batch_gets_one_outcome_per_request_in_order(alice, bob, o
     assert len(outcomes) == 7
     assert await database_sync_to_async(Message.objects.count)() == 3
 
-    heard = {user_id: await _heard(channel) for user_id, channel in channels.items()}
-    bodies = {user_id: [f["message"]["body"] for f in frames] for user_id, frames in heard.items()}
+    frames = {user_id: await heard(channel) for user_id, channel in channels.items()}
+    bodies = {user_id: [f["message"]["body"] for f in got] for user_id, got in frames.items()}
     assert bodies[alice.pk] == ["first", "answer", "hello?"]
     assert bodies[bob.pk] == ["first", "answer"]
     assert bodies[carol.pk] == []  # blocked: not told, and alice is not told either
@@ -174,15 +165,7 @@ def test_a_batch_costs_the_same_queries_as_one_message(
     assert Message.objects.count() == 11
 
 
-async def test_frames_that_arrive_together_are_stored_in_one_batch(monkeypatch, alice, bob, direct):
-    sizes = []
-    real = consumers._send_batch
-
-    def counting(requests):
-        sizes.append(len(requests))
-        return real(requests)
-
-    monkeypatch.setattr(consumers, "_send_batch", counting)
+async def test_frames_that_arrive_together_are_stored_in_one_batch(batch_sizes, alice, bob, direct):
     batcher = consumers.SendBatcher()
     replies = await asyncio.gather(
         *(
@@ -190,7 +173,7 @@ async def test_frames_that_arrive_together_are_stored_in_one_batch(monkeypatch, 
             for n in range(6)
         )
     )
-    assert sizes == [6]
+    assert batch_sizes == [6]
     assert [reply["type"] for reply in replies] == ["message.ack"] * 6
     assert [reply["message"]["body"] for reply in replies] == [f"m{n}" for n in range(6)]
     assert await database_sync_to_async(Message.objects.count)() == 6
@@ -245,17 +228,9 @@ async def test_a_flood_of_messages_is_refused_per_person(settings, alice, bob, d
 
 
 async def test_under_load_the_next_batch_waits_a_little_for_more_frames(
-    settings, monkeypatch, alice, bob, direct
+    settings, batch_sizes, alice, bob, direct
 ):
     settings.MESSAGING_BATCH_LINGER_MS = 2000
-    sizes = []
-    real = consumers._send_batch
-
-    def counting(requests):
-        sizes.append(len(requests))
-        return real(requests)
-
-    monkeypatch.setattr(consumers, "_send_batch", counting)
     batcher = consumers.SendBatcher()
     # A quiet server does not wait: one frame alone is stored at once.
     reply = await asyncio.wait_for(batcher.send(request(alice, direct, "quiet", "q-1")), 1.5)
@@ -267,7 +242,7 @@ async def test_under_load_the_next_batch_waits_a_little_for_more_frames(
     await asyncio.sleep(0.05)
     second = asyncio.ensure_future(batcher.send(request(bob, direct, "two", "l-2")))
     replies = await asyncio.gather(first, second)
-    assert sizes == [1, 2]
+    assert batch_sizes == [1, 2]
     assert [r["message"]["body"] for r in replies] == ["one", "two"]
 
 

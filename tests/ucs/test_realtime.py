@@ -6,22 +6,16 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from tests.layers import heard, listen
 from ucs.layers import PipelinedPubSubChannelLayer
 from ucs.realtime import FRAME, publish_to_users, user_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def _subscribe(user_id):
-    layer = get_channel_layer()
-    channel = await layer.new_channel()
-    await layer.group_add(user_group(user_id), channel)
-    return layer, channel
-
-
 async def test_published_after_commit_to_the_persons_group_only():
-    layer, mine = await _subscribe(1)
-    _, theirs = await _subscribe(2)
+    layer = get_channel_layer()
+    mine, theirs = await listen(1), await listen(2)
 
     def publish_in_transaction(rollback: bool) -> None:
         try:
@@ -41,39 +35,26 @@ async def test_published_after_commit_to_the_persons_group_only():
         await asyncio.wait_for(layer.receive(theirs), timeout=0.2)
 
 
-async def _received(layer, channel) -> list[int]:
-    numbers: list[int] = []
-    while True:
-        try:
-            event = await asyncio.wait_for(layer.receive(channel), timeout=0.3)
-        except TimeoutError:
-            return numbers
-        numbers.append(json.loads(event["text"])["n"])
-
-
 async def test_many_events_from_the_server_thread_arrive_in_order_to_their_people_only():
     """From the server's sync thread the events go through the loop's outbox, many in one
     round trip on Redis (`group_send_many`); each person gets theirs, in order."""
-    layer, first = await _subscribe(11)
-    _, second = await _subscribe(12)
-    _, third = await _subscribe(13)
+    first, second, third = [await listen(user_id) for user_id in (11, 12, 13)]
 
     def publish_many() -> None:
         for n in range(30):
             publish_to_users([11] if n % 3 else [11, 12], {"type": "count", "n": n})
 
     await database_sync_to_async(publish_many)()
-    assert await _received(layer, first) == list(range(30))
-    assert await _received(layer, second) == [n for n in range(30) if n % 3 == 0]
-    assert await _received(layer, third) == []
+    assert [frame["n"] for frame in await heard(first)] == list(range(30))
+    assert [frame["n"] for frame in await heard(second)] == list(range(0, 30, 3))
+    assert await heard(third) == []
 
 
 @pytest.mark.services
 async def test_on_redis_the_layer_publishes_many_events_in_one_pipeline():
     layer = get_channel_layer()
     assert isinstance(layer, PipelinedPubSubChannelLayer)
-    _, first = await _subscribe(21)
-    _, second = await _subscribe(22)
+    first, second = await listen(21), await listen(22)
     await layer.group_send_many(
         [
             (user_group(21), {"type": FRAME, "text": json.dumps({"n": 1})}),
@@ -81,5 +62,5 @@ async def test_on_redis_the_layer_publishes_many_events_in_one_pipeline():
             (user_group(21), {"type": FRAME, "text": json.dumps({"n": 3})}),
         ]
     )
-    assert await _received(layer, first) == [1, 3]
-    assert await _received(layer, second) == [2]
+    assert await heard(first) == [{"n": 1}, {"n": 3}]
+    assert await heard(second) == [{"n": 2}]
