@@ -269,12 +269,8 @@ class MessagingConsumer(AsyncWebsocketConsumer):
                 raise FrameError("unknown_type", _("Unknown frame type."))
             return kind, content
 
-    async def _send(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
-
-    # --- Frames from the browser (run in the sync thread, see receive) --------------------
-
     def _send_request(self, content: dict[str, Any]) -> services.SendRequest:
+        """A `message.send` frame as a request for the batcher (checked in the loop)."""
         with translation.override(self.user.language or None):
             return services.SendRequest(
                 user=self.user,
@@ -282,6 +278,11 @@ class MessagingConsumer(AsyncWebsocketConsumer):
                 body=_str(content, "body"),
                 client_id=_str(content, "client_id"),
             )
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    # --- Frames from the browser (run in the sync thread, see receive) --------------------
 
     def on_typing(self, content: dict[str, Any]) -> None:
         conversation_id = _int(content, "conversation")

@@ -47,10 +47,6 @@ def _sends(user_ids: Iterable[int], event: dict[str, Any]) -> list[tuple[str, di
     return [(user_group(user_id), event) for user_id in sorted(set(user_ids))]
 
 
-async def agroup_send_users(user_ids: Iterable[int], event: dict[str, Any]) -> None:
-    await group_send_many(_sends(user_ids, event))
-
-
 def _server_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop of the ASGI server when this code runs in one of its sync threads
     (`sync_to_async`, `database_sync_to_async`), as asgiref's own AsyncToSync finds it."""
