@@ -159,6 +159,15 @@ class TestTeamListLinksToPeople:
         assert person_url(team.member) in html
         assert colleague.get(person_url(team.member)).status_code == 200
 
+    def test_the_team_page_links_to_colleagues_and_offers_to_message_them(self, client_for, team):
+        html = client_for(team.admin).get(reverse("members:team", args=[team.organization.slug]))
+        html = html.content.decode()
+        for person in (team.owner, team.admin, team.member):
+            assert person_url(person) in html
+        for person in (team.owner, team.member):
+            assert reverse("messaging:start_user", args=[person.pk]) in html
+        assert reverse("messaging:start_user", args=[team.admin.pk]) not in html  # oneself
+
 
 def test_people_is_a_reserved_slug():
     with pytest.raises(ValidationError, match="reserved"):
