@@ -81,6 +81,52 @@ def test_same_client_id_sent_concurrently_is_one_message(alice, direct):
     assert Message.objects.filter(client_id=client_id).count() == 1
 
 
+def test_batches_racing_with_the_same_client_ids_store_each_message_once(alice, bob, direct):
+    """Eight servers' batches at once, each with the same three messages among its own: the
+    unique constraint fails the losers' batch INSERTs, which then settle one by one."""
+    assert connection.vendor == "postgresql"
+    shared = [uuid.uuid4().hex for _ in range(3)]
+    barrier = threading.Barrier(8)
+    outcomes: list[list[services.SendOutcome]] = []
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        try:
+            requests = [
+                services.SendRequest(
+                    user=alice, conversation_id=direct.pk, body=f"shared {i}", client_id=cid
+                )
+                for i, cid in enumerate(shared)
+            ] + [
+                services.SendRequest(
+                    user=bob, conversation_id=direct.pk, body=f"own {n}", client_id=f"own-{n}"
+                )
+            ]
+            barrier.wait()
+            outcomes.append(services.messages_send(requests))
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(outcomes) == 8
+    for position, client_id in enumerate(shared):
+        stored = [outcome[position] for outcome in outcomes]
+        pairs = [pair for pair in stored if isinstance(pair, tuple)]
+        assert len(pairs) == 8, stored
+        assert len({message.pk for message, _created in pairs}) == 1
+        assert [created for _message, created in pairs].count(True) == 1
+        assert Message.objects.filter(client_id=client_id).count() == 1
+    assert Message.objects.filter(client_id__startswith="own-").count() == 8
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

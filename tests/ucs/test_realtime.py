@@ -7,6 +7,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from tests.layers import heard, listen
+from ucs import realtime
 from ucs.layers import PipelinedPubSubChannelLayer
 from ucs.realtime import FRAME, publish_to_users, user_group
 
@@ -64,3 +65,23 @@ async def test_on_redis_the_layer_publishes_many_events_in_one_pipeline():
     )
     assert await heard(first) == [{"n": 1}, {"n": 3}]
     assert await heard(second) == [{"n": 2}]
+
+
+async def test_a_failed_publish_is_logged_and_the_next_events_still_go(monkeypatch, caplog):
+    first = await listen(31)
+    real = realtime.group_send_many
+    calls = []
+
+    async def failing_once(sends):
+        calls.append(len(sends))
+        if len(calls) == 1:
+            raise ConnectionError("redis went away")
+        await real(sends)
+
+    monkeypatch.setattr(realtime, "group_send_many", failing_once)
+    await database_sync_to_async(publish_to_users)([31], {"type": "count", "n": 1})
+    await asyncio.sleep(0.2)
+    await database_sync_to_async(publish_to_users)([31], {"type": "count", "n": 2})
+    assert await heard(first) == [{"type": "count", "n": 2}]
+    assert calls == [1, 1]
+    assert "realtime: publishing failed" in caplog.text
