@@ -8,7 +8,9 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from channels.db import database_sync_to_async
@@ -22,6 +24,7 @@ from .sockets import open_socket, receive, send, session_cookie
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 
 
 async def test_message_reaches_participants_over_redis_and_not_outsiders(
@@ -50,33 +53,43 @@ async def test_message_reaches_participants_over_redis_and_not_outsiders(
         await o.disconnect()
 
 
-def test_same_client_id_sent_concurrently_is_one_message(alice, direct):
-    assert connection.vendor == "postgresql"
-    client_id = uuid.uuid4().hex
-    barrier = threading.Barrier(8)
-    results: list[int] = []
+def _at_once(work: Callable[[int], T], count: int = 8) -> list[T]:
+    """`work(n)` in `count` threads released together (each with its own database
+    connection); their results, once every thread has finished without an error."""
+    barrier = threading.Barrier(count)
+    results: list[T] = []
     errors: list[BaseException] = []
 
-    def worker() -> None:
+    def run(n: int) -> None:
         try:
             barrier.wait()
-            message, _created = services.message_send(
-                user=alice, conversation_id=direct.pk, body="only once", client_id=client_id
-            )
-            results.append(message.pk)
+            results.append(work(n))
         except BaseException as error:  # reported below
             errors.append(error)
         finally:
             close_old_connections()
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(results) == 8
+    assert len(results) == count
+    return results
+
+
+def test_same_client_id_sent_concurrently_is_one_message(alice, direct):
+    assert connection.vendor == "postgresql"
+    client_id = uuid.uuid4().hex
+    results = _at_once(
+        lambda _n: (
+            services.message_send(
+                user=alice, conversation_id=direct.pk, body="only once", client_id=client_id
+            )[0].pk
+        )
+    )
     assert len(set(results)) == 1
     assert Message.objects.filter(client_id=client_id).count() == 1
 
@@ -86,37 +99,22 @@ def test_batches_racing_with_the_same_client_ids_store_each_message_once(alice, 
     unique constraint fails the losers' batch INSERTs, which then settle one by one."""
     assert connection.vendor == "postgresql"
     shared = [uuid.uuid4().hex for _ in range(3)]
-    barrier = threading.Barrier(8)
-    outcomes: list[list[services.SendOutcome]] = []
-    errors: list[BaseException] = []
 
-    def worker(n: int) -> None:
-        try:
-            requests = [
-                services.SendRequest(
-                    user=alice, conversation_id=direct.pk, body=f"shared {i}", client_id=cid
-                )
-                for i, cid in enumerate(shared)
-            ] + [
-                services.SendRequest(
-                    user=bob, conversation_id=direct.pk, body=f"own {n}", client_id=f"own-{n}"
-                )
-            ]
-            barrier.wait()
-            outcomes.append(services.messages_send(requests))
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
+    def batch(n: int) -> list[services.SendOutcome]:
+        requests = [
+            services.SendRequest(
+                user=alice, conversation_id=direct.pk, body=f"shared {i}", client_id=cid
+            )
+            for i, cid in enumerate(shared)
+        ]
+        requests.append(
+            services.SendRequest(
+                user=bob, conversation_id=direct.pk, body=f"own {n}", client_id=f"own-{n}"
+            )
+        )
+        return services.messages_send(requests)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(outcomes) == 8
+    outcomes = _at_once(batch)
     for position, client_id in enumerate(shared):
         stored = [outcome[position] for outcome in outcomes]
         pairs = [pair for pair in stored if isinstance(pair, tuple)]
