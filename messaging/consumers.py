@@ -99,7 +99,7 @@ def _send_batch(requests: list[services.SendRequest]) -> list[dict[str, Any]]:
     One rate-limit round trip for all the frames, then `services.messages_send`."""
     allowed = services.socket_frames_allowed(user_ids=[request.user.pk for request in requests])
     admitted = [request for request, ok in zip(requests, allowed, strict=True) if ok]
-    outcomes = iter(services.messages_send(admitted))
+    outcomes = iter(services.messages_send(requests=admitted))
     replies = []
     for request, ok in zip(requests, allowed, strict=True):
         with translation.override(request.user.language or None):

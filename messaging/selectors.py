@@ -213,7 +213,7 @@ class Audience:
         return f"u{user_id}" if organization_id is None else f"o{organization_id}"
 
 
-def audiences_for_users(asks: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Audience]:
+def audiences_for_users(*, asks: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Audience]:
     """For each `(conversation_id, user_id)`: everyone who may read that conversation right
     now, with the person parties who blocked that person. A pair whose person may not read
     the conversation (or whose conversation is not there) is left out.
@@ -271,7 +271,9 @@ def audiences_for_users(asks: Iterable[tuple[int, int]]) -> dict[tuple[int, int]
 
 def audience_for_user(*, user: User, conversation_id: int) -> Audience:
     """The conversation's audience if `user` may read it; `Conversation.DoesNotExist` if not."""
-    audience = audiences_for_users([(conversation_id, user.pk)]).get((conversation_id, user.pk))
+    audience = audiences_for_users(asks=[(conversation_id, user.pk)]).get(
+        (conversation_id, user.pk)
+    )
     if audience is None:
         raise Conversation.DoesNotExist
     return audience

@@ -395,7 +395,7 @@ class SendRequest:
 SendOutcome = tuple[Message, bool] | ValidationError | Conversation.DoesNotExist
 
 
-def messages_send(requests: Sequence[SendRequest]) -> list[SendOutcome]:
+def messages_send(*, requests: Sequence[SendRequest]) -> list[SendOutcome]:
     """Store many text messages at once (from different people and conversations), then tell
     every reader of each, exactly as `message_send` does for one: an outcome per request, in
     order. Refusals are per request and written in the sender's language.
@@ -408,7 +408,7 @@ def messages_send(requests: Sequence[SendRequest]) -> list[SendOutcome]:
     """
     outcomes: list[SendOutcome | None] = [None] * len(requests)
     audiences = audiences_for_users(
-        (request.conversation_id, request.user.pk) for request in requests
+        asks=[(request.conversation_id, request.user.pk) for request in requests]
     )
     fresh: list[tuple[int, Message, Audience]] = []
     first_of: dict[tuple[int, int, str], int] = {}

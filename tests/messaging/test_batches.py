@@ -59,7 +59,7 @@ async def test_a_mixed_batch_gets_one_outcome_per_request_in_order(alice, bob, o
     channels = {user.pk: await listen(user.pk) for user in (alice, bob, carol, outsider)}
 
     outcomes = await database_sync_to_async(services.messages_send)(
-        [
+        requests=[
             request(alice, direct, "first", "a-1"),
             request(outsider, direct, "let me in", "o-1"),
             request(bob, direct, "   ", "b-0"),
@@ -97,7 +97,7 @@ def test_refusals_are_written_in_each_senders_language(alice, direct):
     russian = UserFactory.create(language="ru")
     kazakh = UserFactory.create(language="kk")
     outcomes = services.messages_send(
-        [
+        requests=[
             request(russian, direct, "x", "r-1"),
             request(kazakh, direct, "x", "k-1"),
             request(alice, direct, "x" * 5001, "a-1"),
@@ -108,8 +108,12 @@ def test_refusals_are_written_in_each_senders_language(alice, direct):
     english = refused(outcomes[2])
     assert english.code == "body_too_long"
     assert "5000" in " ".join(english.messages)
-    long_ru = refused(services.messages_send([request(russian, direct, "x" * 5001, "r-2")])[0])
-    long_kk = refused(services.messages_send([request(kazakh, direct, "x" * 5001, "k-2")])[0])
+    long_ru = refused(
+        services.messages_send(requests=[request(russian, direct, "x" * 5001, "r-2")])[0]
+    )
+    long_kk = refused(
+        services.messages_send(requests=[request(kazakh, direct, "x" * 5001, "k-2")])[0]
+    )
     texts = {" ".join(error.messages) for error in (english, long_ru, long_kk)}
     assert len(texts) == 3  # three languages, three texts
 
@@ -119,7 +123,7 @@ def test_a_stored_client_id_in_a_batch_settles_each_request(alice, bob, direct):
         user=alice, conversation_id=direct.pk, body="sent before", client_id="a-1"
     )
     outcomes = services.messages_send(
-        [
+        requests=[
             request(bob, direct, "new one", "b-1"),
             request(alice, direct, "sent before", "a-1"),  # a retry after a reconnect
             request(alice, direct, "another", "a-2"),
@@ -155,11 +159,13 @@ def test_a_batch_costs_the_same_queries_as_one_message(
     # COMMIT are counted on SQLite).
     with django_assert_max_num_queries(5) as small:
         assert all(
-            created for _m, created in map(stored, services.messages_send(batch(2, "small")))
+            created
+            for _m, created in map(stored, services.messages_send(requests=batch(2, "small")))
         )
     with django_assert_max_num_queries(5) as large:
         assert all(
-            created for _m, created in map(stored, services.messages_send(batch(9, "large")))
+            created
+            for _m, created in map(stored, services.messages_send(requests=batch(9, "large")))
         )
     assert len(large.captured_queries) == len(small.captured_queries)
     assert Message.objects.count() == 11
@@ -253,14 +259,14 @@ def test_a_conversation_deleted_while_its_batch_is_stored_fails_only_its_message
     doomed, _ = services.conversation_get_or_create(user=alice, to_user=carol)
     real = services.audiences_for_users
 
-    def then_deleted(asks):
-        audiences = real(asks)
+    def then_deleted(*, asks):
+        audiences = real(asks=asks)
         Conversation.objects.filter(pk=doomed.pk).delete()  # by someone else, meanwhile
         return audiences
 
     monkeypatch.setattr(services, "audiences_for_users", then_deleted)
     outcomes = services.messages_send(
-        [request(alice, direct, "kept", "a-1"), request(alice, doomed, "lost", "a-2")]
+        requests=[request(alice, direct, "kept", "a-1"), request(alice, doomed, "lost", "a-2")]
     )
     message, created = stored(outcomes[0])
     assert (message.body, created) == ("kept", True)

@@ -112,7 +112,7 @@ def test_batches_racing_with_the_same_client_ids_store_each_message_once(alice, 
                 user=bob, conversation_id=direct.pk, body=f"own {n}", client_id=f"own-{n}"
             )
         )
-        return services.messages_send(requests)
+        return services.messages_send(requests=requests)
 
     outcomes = _at_once(batch)
     for position, client_id in enumerate(shared):
