@@ -1,3 +1,5 @@
+from functools import partial
+
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -6,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import User
+from .tasks import send_email
 
 
 @transaction.atomic
@@ -39,3 +42,19 @@ def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int
     ended = list(sessions)
     get_usersessions_adapter().end_sessions(ended)
     return len(ended)
+
+
+def email_send(*, to: str, subject: str, body: str, html: str | None = None) -> None:
+    """Queue one email from the site (Celery) once the current transaction commits; at once
+    outside a transaction. The subject is put on one line after the site's prefix."""
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    transaction.on_commit(
+        partial(
+            send_email.delay,
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            html=html,
+        )
+    )

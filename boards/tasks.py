@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import User
-from accounts.tasks import send_email
+from accounts.services import email_send
 from ucs.links import site_url
 
 from . import selectors, services
@@ -24,12 +24,7 @@ def _email(*, user: User, template: str, context: dict[str, object]) -> None:
             f"boards/email/{template}.txt", {"user": user, "site_url": site_url(), **context}
         )
     subject, _, body = text.strip().partition("\n")
-    send_email.delay(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject.strip()}",
-        body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
+    email_send(to=user.email, subject=subject, body=body.strip() + "\n")
 
 
 def _organization_people(organization_id: int) -> list[User]:

@@ -2,11 +2,9 @@
 emails leave through Celery only after the transaction commits."""
 
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.tasks import send_email
+from accounts.services import email_send
 from ucs.links import site_url
 
 from .logos import logo_process
@@ -416,16 +414,10 @@ def _send_invitation_email(invitation: Invitation) -> None:
         "accept_url": site_url(path),
         "days": INVITATION_LIFETIME.days,
     }
-    subject = render_to_string("members/email/invitation_subject.txt", context)
-    body = render_to_string("members/email/invitation_message.txt", context)
-    transaction.on_commit(
-        partial(
-            send_email.delay,
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[invitation.email],
-        )
+    email_send(
+        to=invitation.email,
+        subject=render_to_string("members/email/invitation_subject.txt", context),
+        body=render_to_string("members/email/invitation_message.txt", context),
     )
 
 
@@ -548,17 +540,11 @@ def _notify_managers_of_join_request(join_request: JoinRequest) -> None:
     for manager in managers:
         with translation.override(manager.language):
             context = {"join_request": join_request, "organization": organization, "url": team_url}
-            subject = render_to_string("members/email/join_request_subject.txt", context)
-            body = render_to_string("members/email/join_request_message.txt", context)
-        transaction.on_commit(
-            partial(
-                send_email.delay,
-                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[manager.email],
+            email_send(
+                to=manager.email,
+                subject=render_to_string("members/email/join_request_subject.txt", context),
+                body=render_to_string("members/email/join_request_message.txt", context),
             )
-        )
 
 
 @transaction.atomic

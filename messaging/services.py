@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.tasks import send_email
+from accounts.services import email_send
 from members.models import Membership, Organization
 from members.selectors import is_member
 from ucs.links import site_url
@@ -724,18 +724,12 @@ def missed_messages_email_send(*, user_id: int) -> MissedMessagesEmail | None:
                 for conversation, messages in missed
             ],
         }
-        subject = render_to_string("messaging/email/missed_subject.txt", context).strip()
-        body = render_to_string("messaging/email/missed.txt", context)
-        html = render_to_string("messaging/email/missed.html", context)
-    transaction.on_commit(
-        lambda: send_email.delay(
-            subject=subject,
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-            html=html,
+        email_send(
+            to=user.email,
+            subject=render_to_string("messaging/email/missed_subject.txt", context),
+            body=render_to_string("messaging/email/missed.txt", context),
+            html=render_to_string("messaging/email/missed.html", context),
         )
-    )
     return record
 
 

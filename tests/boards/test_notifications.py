@@ -57,13 +57,16 @@ def test_the_department_hears_of_a_new_proposal_and_the_proposer_of_the_decision
     assert "Over budget." in mail.outbox[0].body
 
 
-def test_overdue_proposals_are_flagged_to_the_department_once(cast, proposal, monkeypatch):
+def test_overdue_proposals_are_flagged_to_the_department_once(
+    cast, proposal, monkeypatch, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     later = timezone.localdate() + timedelta(days=60)
     monkeypatch.setattr("boards.selectors.timezone.localdate", lambda *a: later)
     mail.outbox.clear()
-    assert tasks.notify_overdue_proposals() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.notify_overdue_proposals() == 1
     assert [m.to for m in mail.outbox] == [[cast.official.email]]
     assert "overdue" in mail.outbox[0].body
     assert tasks.notify_overdue_proposals() == 0
