@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .logos import MAX_LOGO_BYTES
 from .models import Organization, Role, Shortlist, WorkingLanguage
+from .services import PROFILE_FIELDS
 from .tags import tag_parse
 
 
@@ -47,29 +48,7 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         formfield_callback = _https_urls
-        fields = [
-            "name",
-            "kind",
-            "tagline",
-            "description",
-            "tags_input",
-            "website",
-            "public_email",
-            "phone",
-            "address",
-            "latitude",
-            "longitude",
-            "district",
-            "founded_year",
-            "size",
-            "languages",
-            "bin",
-            "linkedin_url",
-            "telegram_url",
-            "instagram_url",
-            "facebook_url",
-            "youtube_url",
-        ]
+        fields = [*PROFILE_FIELDS, "tags_input"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "latitude": forms.NumberInput(attrs={"step": "0.000001", "placeholder": "43.238949"}),

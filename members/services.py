@@ -48,19 +48,20 @@ from .validators import RESERVED_SLUGS
 
 MAX_INVITATIONS_PER_DAY = 100
 
-# Fields of the public profile that owners and admins may change.
+# Fields of the public profile that owners and admins may change (the profile form and the
+# import columns are made from them).
 PROFILE_FIELDS = (
     "name",
     "kind",
     "tagline",
     "description",
-    "district",
     "website",
     "public_email",
     "phone",
     "address",
     "latitude",
     "longitude",
+    "district",
     "founded_year",
     "size",
     "languages",

@@ -18,33 +18,11 @@ from tqdm import tqdm
 
 from members.forms import OrganizationForm
 from members.models import Organization
-from members.services import organization_import
+from members.services import PROFILE_FIELDS, organization_import
 
 REQUIRED_COLUMNS = {"name", "kind"}
 LIST_COLUMNS = {"languages"}
-OPTIONAL_COLUMNS = {
-    "slug",
-    "tagline",
-    "description",
-    "tags",
-    "website",
-    "public_email",
-    "phone",
-    "address",
-    "district",
-    "latitude",
-    "longitude",
-    "founded_year",
-    "size",
-    "languages",
-    "bin",
-    "linkedin_url",
-    "telegram_url",
-    "instagram_url",
-    "facebook_url",
-    "youtube_url",
-    "owner_email",
-}
+OPTIONAL_COLUMNS = (set(PROFILE_FIELDS) - REQUIRED_COLUMNS) | {"slug", "tags", "owner_email"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
