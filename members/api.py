@@ -27,8 +27,6 @@ from . import selectors, services
 from .filters import OrganizationFilter
 from .models import (
     District,
-    Invitation,
-    Membership,
     Organization,
     OrganizationKind,
     Role,
@@ -360,11 +358,6 @@ class MemberDetailApi(generics.GenericAPIView):
     class MemberRoleInput(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
-    def _member(self, organization: Organization, user_id: int) -> User:
-        return get_object_or_404(
-            Membership.objects.select_related("user"), organization=organization, user_id=user_id
-        ).user
-
     @extend_schema(request=MemberRoleInput, responses=MemberOutput)
     def patch(self, request: Request, slug: str, user_id: int) -> Response:
         organization = selectors.organization_get_public(slug=slug)
@@ -374,7 +367,7 @@ class MemberDetailApi(generics.GenericAPIView):
             services.membership_change_role,
             actor=request_user(request),
             organization=organization,
-            user=self._member(organization, user_id),
+            user=selectors.team_member_get(organization=organization, user_id=user_id),
             role=serializer.validated_data["role"],
         )
         return Response(MemberOutput(membership).data)
@@ -382,7 +375,7 @@ class MemberDetailApi(generics.GenericAPIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, slug: str, user_id: int) -> Response:
         organization = selectors.organization_get_public(slug=slug)
-        member = self._member(organization, user_id)
+        member = selectors.team_member_get(organization=organization, user_id=user_id)
         if member.pk == request.user.pk:
             call_service(services.membership_leave, user=member, organization=organization)
         else:
@@ -409,11 +402,9 @@ class TransferOwnershipApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(slug=slug)
         serializer = self.TransferOwnershipInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        target = get_object_or_404(
-            Membership.objects.select_related("user"),
-            organization=organization,
-            user_id=serializer.validated_data["user"],
-        ).user
+        target = selectors.team_member_get(
+            organization=organization, user_id=serializer.validated_data["user"]
+        )
         membership = call_service(
             services.membership_transfer_ownership,
             actor=request_user(request),
@@ -469,7 +460,7 @@ class InvitationRevokeApi(generics.GenericAPIView):
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         organization = selectors.organization_get_public(slug=slug)
         selectors.membership_require_manager(user=request.user, organization=organization)
-        invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
+        invitation = selectors.invitation_get_for_organization(organization=organization, pk=pk)
         services.invitation_revoke(actor=request_user(request), invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -672,9 +663,7 @@ class ShortlistEntryDetailApi(generics.GenericAPIView):
 
     def _entry(self, request: Request, pk: int, slug: str) -> ShortlistEntry:
         shortlist = selectors.shortlist_get_for_user(user=request.user, pk=pk)
-        return get_object_or_404(
-            shortlist.entries.select_related("organization"), organization__slug=slug
-        )
+        return selectors.shortlist_entry_get(shortlist=shortlist, slug=slug)
 
     @extend_schema(request=ShortlistNoteInput, responses=ShortlistEntryOutput)
     def patch(self, request: Request, pk: int, slug: str) -> Response:

@@ -155,6 +155,18 @@ def memberships_visible_to(viewer: User | Any) -> Q:
     return public | Q(organization_id__in=own_organizations)
 
 
+def team_member_get(*, organization: Organization, user_id: int) -> User:
+    """A member of the organisation, for the team's managers to act on; 404 if not one."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(organization=organization, user_id=user_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404(_("This person is not a member of the organisation."))
+    return membership.user
+
+
 def organization_team(*, user: User | Any, organization: Organization) -> QuerySet[Membership]:
     """Members of the organisation as `user` may see them (`memberships_visible_to`)."""
     team = (
@@ -441,6 +453,13 @@ def invitation_get_by_token(*, token: str) -> Invitation:
         raise Http404(_("This invitation no longer exists.")) from exc
 
 
+def invitation_get_for_organization(*, organization: Organization, pk: int) -> Invitation:
+    try:
+        return Invitation.objects.get(pk=pk, organization=organization)
+    except Invitation.DoesNotExist as exc:
+        raise Http404(_("There is no such invitation.")) from exc
+
+
 def invitation_list_for_organization(
     *, user: User | Any, organization: Organization
 ) -> QuerySet[Invitation]:
@@ -508,6 +527,14 @@ def shortlist_get_for_user(*, user: User | Any, pk: int) -> Shortlist:
         return _shortlists_visible_to(user).select_related("owner", "team").get(pk=pk)
     except Shortlist.DoesNotExist as exc:
         raise Http404(_("No such shortlist.")) from exc
+
+
+def shortlist_entry_get(*, shortlist: Shortlist, slug: str) -> ShortlistEntry:
+    """The shortlist's entry for the organisation at `slug`; 404 if it is not on the list."""
+    entry = shortlist.entries.select_related("organization").filter(organization__slug=slug).first()
+    if entry is None:
+        raise Http404(_("This organisation is not on the shortlist."))
+    return entry
 
 
 def shortlist_entries(*, shortlist: Shortlist) -> QuerySet[ShortlistEntry]:

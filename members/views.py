@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.models import User
 from boards.selectors import post_list_for_organization, response_metrics_for_organization
 from ucs.auth import request_user
 
@@ -36,7 +35,7 @@ from .forms import (
     ShortlistForm,
     ShortlistNoteForm,
 )
-from .models import Invitation, Membership, Organization
+from .models import Organization
 from .search import DirectoryParams, search_plan
 
 DIRECTORY_PAGE_SIZE = 24
@@ -268,13 +267,6 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Team -------------------------------------------------------------------------------
 
 
-def _team_member(organization: Organization, user_id: int) -> User:
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), organization=organization, user_id=user_id
-    )
-    return membership.user
-
-
 @login_required
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
@@ -334,7 +326,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, _membership = selectors.organization_get_for_manager(user=request.user, slug=slug)
-    invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
+    invitation = selectors.invitation_get_for_organization(organization=organization, pk=pk)
     services.invitation_revoke(actor=request_user(request), invitation=invitation)
     messages.success(request, _("The invitation is withdrawn."))
     return redirect("members:team", slug=slug)
@@ -350,7 +342,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         services.membership_change_role(
             actor=request_user(request),
             organization=organization,
-            user=_team_member(organization, user_id),
+            user=selectors.team_member_get(organization=organization, user_id=user_id),
             role=form.cleaned_data["role"],
         )
         messages.success(request, _("The role is changed."))
@@ -362,7 +354,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @flash_validation_errors("members:team")
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
-    member = _team_member(organization, user_id)
+    member = selectors.team_member_get(organization=organization, user_id=user_id)
     services.membership_remove(actor=request_user(request), organization=organization, user=member)
     messages.success(request, _("%(name)s is no longer in the team.") % {"name": member})
     return redirect("members:team", slug=slug)
@@ -373,7 +365,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 @flash_validation_errors("members:team")
 def transfer_ownership(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     organization = selectors.organization_get_public(slug=slug)
-    member = _team_member(organization, user_id)
+    member = selectors.team_member_get(organization=organization, user_id=user_id)
     services.membership_transfer_ownership(
         actor=request_user(request), organization=organization, to_user=member
     )
@@ -597,9 +589,7 @@ def shortlist_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def shortlist_entry(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     shortlist = selectors.shortlist_get_for_user(user=request.user, pk=pk)
-    entry = get_object_or_404(
-        shortlist.entries.select_related("organization"), organization__slug=slug
-    )
+    entry = selectors.shortlist_entry_get(shortlist=shortlist, slug=slug)
     if request.POST.get("remove"):
         services.shortlist_remove(shortlist=shortlist, organization=entry.organization)
         messages.success(request, _("Removed from the shortlist."))
