@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -176,18 +177,18 @@ class ConversationListCreateApi(APIView):
         if "user" in values:
             to_user = User.objects.filter(pk=values["user"], is_active=True).first()
             if to_user is None:
-                raise exceptions.ValidationError({"user": ["There is no such person."]})
+                raise exceptions.ValidationError({"user": [_("There is no such person.")]})
         else:
             to_organization = Organization.objects.filter(slug=values["organization"]).first()
             if to_organization is None:
                 raise exceptions.ValidationError(
-                    {"organization": ["There is no such organisation."]}
+                    {"organization": [_("There is no such organisation.")]}
                 )
         if values.get("as_organization"):
             as_organization = Organization.objects.filter(slug=values["as_organization"]).first()
             if as_organization is None:
                 raise exceptions.ValidationError(
-                    {"as_organization": ["There is no such organisation."]}
+                    {"as_organization": [_("There is no such organisation.")]}
                 )
         conversation, created = _run(
             lambda: services.conversation_get_or_create(
@@ -302,13 +303,12 @@ class ConversationAssignApi(APIView):
         organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
         if organization is None:
             raise exceptions.NotFound()
-        assignee_id = data.validated_data["user"]
-        assignee = User.objects.filter(pk=assignee_id).first() if assignee_id else None
-        if assignee_id and assignee is None:
-            raise exceptions.ValidationError({"user": ["There is no such person."]})
         _run(
             lambda: services.conversation_assign(
-                user=user, conversation_id=pk, organization=organization, assignee=assignee
+                user=user,
+                conversation_id=pk,
+                organization=organization,
+                assignee_id=data.validated_data["user"] or None,
             )
         )
         conversation = selectors.conversation_get_for_user(user=user, conversation_id=pk)
@@ -476,7 +476,7 @@ class BlockListCreateApi(APIView):
         data.is_valid(raise_exception=True)
         blocked = User.objects.filter(pk=data.validated_data["user"]).first()
         if blocked is None:
-            raise exceptions.ValidationError({"user": ["There is no such person."]})
+            raise exceptions.ValidationError({"user": [_("There is no such person.")]})
         _run(lambda: services.block_create(blocker=request_user(request), blocked=blocked))
         return Response(status=status.HTTP_201_CREATED)
 

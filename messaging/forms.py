@@ -68,3 +68,10 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AssignForm(forms.Form):
+    """Who takes an organisation's side of a conversation; no `user` gives it to nobody."""
+
+    organization = forms.SlugField()
+    user = forms.IntegerField(required=False, min_value=1)

@@ -157,20 +157,22 @@ def conversation_get_or_create_between_organizations(
 
 
 def conversation_assign(
-    *, user: User, conversation_id: int, organization: Organization, assignee: User | None
+    *, user: User, conversation_id: int, organization: Organization, assignee_id: int | None
 ) -> Party:
-    """Give the organisation's side of a conversation to a colleague (or to nobody)."""
+    """Give the organisation's side of a conversation to a colleague (`assignee_id`), or to
+    nobody (None). Anyone who is not a current member of the organisation is refused."""
     audience = audience_for_user(user=user, conversation_id=conversation_id)
     if organization.pk not in audience.party_organizations or user.pk not in audience.members.get(
         organization.pk, frozenset()
     ):
         raise Conversation.DoesNotExist
-    if assignee is not None and assignee.pk not in audience.members[organization.pk]:
+    if assignee_id is not None and assignee_id not in audience.members[organization.pk]:
         raise ValidationError(
             _("Only a member of %(organization)s can take this conversation.")
             % {"organization": organization.name},
             code="not_a_member",
         )
+    assignee = User.objects.get(pk=assignee_id) if assignee_id is not None else None
     with transaction.atomic():
         party = Party.objects.select_for_update().get(
             conversation_id=conversation_id, organization=organization

@@ -21,7 +21,7 @@ from ucs.auth import request_user
 from ucs.uploads import private_file_response
 
 from . import selectors, services
-from .forms import ReportForm, SettingsForm, StartForm
+from .forms import AssignForm, ReportForm, SettingsForm, StartForm
 from .models import Attachment, Conversation, Message, Purpose
 from .payloads import conversation_payload, message_payload, sides
 
@@ -209,12 +209,17 @@ def mute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    organization = get_object_or_404(Organization, slug=request.POST.get("organization", ""))
-    assignee_id = request.POST.get("user") or ""
-    assignee = User.objects.filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The assignment could not be saved."))
+        return redirect("messaging:thread", pk=pk)
+    organization = get_object_or_404(Organization, slug=form.cleaned_data["organization"])
     try:
         services.conversation_assign(
-            user=user, conversation_id=pk, organization=organization, assignee=assignee
+            user=user,
+            conversation_id=pk,
+            organization=organization,
+            assignee_id=form.cleaned_data["user"],
         )
     except Conversation.DoesNotExist:
         raise Http404 from None

@@ -219,3 +219,16 @@ def test_schema_documents_the_messaging_api(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/conversations/{id}/messages/" in response.content
+
+
+def test_assign_api_refuses_someone_who_is_not_on_the_team(
+    api_client_for, alice, liaison, university, org_conversation
+):
+    for user_id in (alice.pk, 999999):
+        response = api_client_for(liaison).post(
+            f"{API}{org_conversation.pk}/assign/",
+            {"organization": university.slug, "user": user_id},
+            format="json",
+        )
+        assert response.status_code == 400
+    assert org_conversation.parties.get(organization=university).assigned_to is None

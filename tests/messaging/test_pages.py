@@ -137,3 +137,24 @@ def test_profile_team_members_have_a_message_link_for_others(client_for):
     assert f"/messages/new/person/{person.pk}/" not in (
         client_for(None).get(organization.get_absolute_url()).content.decode()
     )
+
+
+def test_assigning_to_no_one_or_to_a_bad_id_is_handled(
+    client_for, alice, liaison, university, org_conversation
+):
+    client = client_for(liaison)
+    url = f"/messages/{org_conversation.pk}/assign/"
+    client.post(url, {"organization": university.slug, "user": liaison.pk})
+    party = org_conversation.parties.get(organization=university)
+    assert party.assigned_to == liaison
+    # Not a number, or someone who is not on the team: refused, nothing changes.
+    for bad in ("abc", str(alice.pk), "999999"):
+        response = client.post(url, {"organization": university.slug, "user": bad}, follow=True)
+        assert response.status_code == 200
+        assert list(response.context["messages"])
+        party.refresh_from_db()
+        assert party.assigned_to == liaison
+    # No one.
+    client.post(url, {"organization": university.slug, "user": ""})
+    party.refresh_from_db()
+    assert party.assigned_to is None

@@ -226,7 +226,7 @@ def test_assign_to_a_colleague_only(alice, university, liaison, org_conversation
         user=liaison,
         conversation_id=org_conversation.pk,
         organization=university,
-        assignee=colleague,
+        assignee_id=colleague.pk,
     )
     assert party.assigned_to == colleague
     with pytest.raises(ValidationError):
@@ -234,14 +234,14 @@ def test_assign_to_a_colleague_only(alice, university, liaison, org_conversation
             user=liaison,
             conversation_id=org_conversation.pk,
             organization=university,
-            assignee=alice,
+            assignee_id=alice.pk,
         )
     with pytest.raises(Conversation.DoesNotExist):
         services.conversation_assign(
             user=alice,
             conversation_id=org_conversation.pk,
             organization=university,
-            assignee=alice,
+            assignee_id=alice.pk,
         )
 
 
