@@ -1,14 +1,11 @@
 """`/api/v1/posts/…` and `/api/v1/proposals/…`: validate, call a service or selector, serialise."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,17 +25,6 @@ from .models import (
     Proposal,
     ProposalStatus,
 )
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's Django ValidationError becomes the API's 400, field by field."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise exceptions.ValidationError(error.message_dict) from None
-        raise exceptions.ValidationError({"non_field_errors": error.messages}) from None
 
 
 # --- Output ----------------------------------------------------------------------------------
@@ -267,13 +253,12 @@ class PostListCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         publish = data.pop("status") == PostStatus.OPEN
-        with service_errors():
-            post = services.post_create(
-                user=request_user(request),
-                organization_slug=data.pop("organization"),
-                publish=publish,
-                **data,
-            )
+        post = services.post_create(
+            user=request_user(request),
+            organization_slug=data.pop("organization"),
+            publish=publish,
+            **data,
+        )
         post = selectors.post_get_for_viewer(post_id=post.pk, viewer=request.user)
         return Response(_post_detail(post, request), status=status.HTTP_201_CREATED)
 
@@ -306,13 +291,12 @@ class PostDetailApi(APIView):
         to_status = data.pop("status", None)
         outcome = data.pop("outcome", "")
         statement = data.pop("statement", "")
-        with service_errors():
-            if data:
-                post = services.post_update(user=user, post=post, **data)
-            if to_status and to_status != post.status:
-                post = services.post_transition(
-                    user=user, post=post, to_status=to_status, outcome=outcome, statement=statement
-                )
+        if data:
+            post = services.post_update(user=user, post=post, **data)
+        if to_status and to_status != post.status:
+            post = services.post_transition(
+                user=user, post=post, to_status=to_status, outcome=outcome, statement=statement
+            )
         post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
         return Response(_post_detail(post, request))
 
@@ -362,10 +346,9 @@ class PostProposalsApi(APIView):
         serializer = ProposalCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        with service_errors():
-            proposal = services.proposal_submit(
-                user=user, post=post, organization_slug=data.pop("organization"), **data
-            )
+        proposal = services.proposal_submit(
+            user=user, post=post, organization_slug=data.pop("organization"), **data
+        )
         proposal = selectors.proposal_get_for_viewer(proposal_id=proposal.pk, viewer=user)
         return Response(ProposalOutput(proposal).data, status=status.HTTP_201_CREATED)
 
@@ -388,13 +371,12 @@ class ProposalDetailApi(APIView):
         proposal: Proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
         serializer = ProposalUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.proposal_set_status(
-                user=user,
-                proposal=proposal,
-                status=serializer.validated_data["status"],
-                reason=serializer.validated_data["reason"],
-            )
+        services.proposal_set_status(
+            user=user,
+            proposal=proposal,
+            status=serializer.validated_data["status"],
+            reason=serializer.validated_data["reason"],
+        )
         proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
         return Response(ProposalOutput(proposal).data)
 
@@ -414,10 +396,9 @@ class PostAttachmentsApi(APIView):
         post = selectors.post_get_for_viewer(post_id=pk, viewer=user)
         serializer = AttachmentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            attachment = services.attachment_add(
-                user=user, post=post, upload=serializer.validated_data["file"]
-            )
+        attachment = services.attachment_add(
+            user=user, post=post, upload=serializer.validated_data["file"]
+        )
         return Response(BoardAttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
@@ -436,10 +417,9 @@ class ProposalAttachmentsApi(APIView):
         proposal = selectors.proposal_get_for_viewer(proposal_id=pk, viewer=user)
         serializer = AttachmentInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            attachment = services.attachment_add(
-                user=user, proposal=proposal, upload=serializer.validated_data["file"]
-            )
+        attachment = services.attachment_add(
+            user=user, proposal=proposal, upload=serializer.validated_data["file"]
+        )
         return Response(BoardAttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 

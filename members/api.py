@@ -1,7 +1,6 @@
 """`/api/v1/` endpoints of the members app: one small view per resource, nested Input/Output
 serializers, every write through `members.services`, every private read through selectors."""
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,7 +16,6 @@ from drf_spectacular.utils import (
 from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 
 from accounts.models import User
 from ucs.auth import request_user
@@ -37,14 +35,6 @@ from .models import (
 )
 
 T = TypeVar("T")
-
-
-def call_service(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a service; a Django ValidationError becomes a 400 with the same messages."""
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(as_serializer_error(exc)) from exc
 
 
 # --- Serializers ------------------------------------------------------------------------
@@ -215,8 +205,7 @@ class OrganizationListCreateApi(generics.GenericAPIView):
         serializer = OrganizationInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        organization = call_service(
-            services.organization_create,
+        organization = services.organization_create(
             creator=request_user(request),
             name=data.pop("name"),
             kind=data.pop("kind"),
@@ -247,12 +236,8 @@ class OrganizationDetailApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tags = data.pop("tags", None)
-        call_service(
-            services.organization_update,
-            actor=request_user(request),
-            organization=organization,
-            data=data,
-            tags=tags,
+        services.organization_update(
+            actor=request_user(request), organization=organization, data=data, tags=tags
         )
         organization = selectors.organization_get_public(slug=slug)
         return Response(OrganizationDetailOutput(organization, context={"request": request}).data)
@@ -283,9 +268,7 @@ class OrganizationVerifyApi(generics.GenericAPIView):
     @extend_schema(request=None, responses=OrganizationDetailOutput)
     def post(self, request: Request, slug: str) -> Response:
         organization = selectors.organization_get_public(slug=slug)
-        call_service(
-            services.organization_verify, moderator=request_user(request), organization=organization
-        )
+        services.organization_verify(moderator=request_user(request), organization=organization)
         return Response(OrganizationDetailOutput(organization, context={"request": request}).data)
 
     @extend_schema(request=None, responses=OrganizationDetailOutput)
@@ -363,8 +346,7 @@ class MemberDetailApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(slug=slug)
         serializer = self.MemberRoleInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = call_service(
-            services.membership_change_role,
+        membership = services.membership_change_role(
             actor=request_user(request),
             organization=organization,
             user=selectors.team_member_get(organization=organization, user_id=user_id),
@@ -377,13 +359,10 @@ class MemberDetailApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(slug=slug)
         member = selectors.team_member_get(organization=organization, user_id=user_id)
         if member.pk == request.user.pk:
-            call_service(services.membership_leave, user=member, organization=organization)
+            services.membership_leave(user=member, organization=organization)
         else:
-            call_service(
-                services.membership_remove,
-                actor=request_user(request),
-                organization=organization,
-                user=member,
+            services.membership_remove(
+                actor=request_user(request), organization=organization, user=member
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -405,11 +384,8 @@ class TransferOwnershipApi(generics.GenericAPIView):
         target = selectors.team_member_get(
             organization=organization, user_id=serializer.validated_data["user"]
         )
-        membership = call_service(
-            services.membership_transfer_ownership,
-            actor=request_user(request),
-            organization=organization,
-            to_user=target,
+        membership = services.membership_transfer_ownership(
+            actor=request_user(request), organization=organization, to_user=target
         )
         return Response(MemberOutput(membership).data)
 
@@ -443,11 +419,8 @@ class InvitationListCreateApi(generics.GenericAPIView):
         selectors.membership_require_manager(user=request.user, organization=organization)
         serializer = self.InvitationInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invitation = call_service(
-            services.invitation_create,
-            actor=request_user(request),
-            organization=organization,
-            **serializer.validated_data,
+        invitation = services.invitation_create(
+            actor=request_user(request), organization=organization, **serializer.validated_data
         )
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -481,13 +454,9 @@ class InvitationAnswerApi(generics.GenericAPIView):
     def post(self, request: Request, token: str, decision: str) -> Response:
         invitation = selectors.invitation_get_by_token(token=token)
         if decision == "decline":
-            call_service(
-                services.invitation_decline, user=request_user(request), invitation=invitation
-            )
+            services.invitation_decline(user=request_user(request), invitation=invitation)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        membership = call_service(
-            services.invitation_accept, user=request_user(request), invitation=invitation
-        )
+        membership = services.invitation_accept(user=request_user(request), invitation=invitation)
         return Response(MemberOutput(membership).data)
 
 
@@ -518,8 +487,7 @@ class JoinRequestListCreateApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(slug=slug)
         serializer = self.JoinRequestInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        join_request = call_service(
-            services.join_request_create,
+        join_request = services.join_request_create(
             user=request_user(request),
             organization=organization,
             message=serializer.validated_data.get("message", ""),
@@ -541,17 +509,9 @@ class JoinRequestDecideApi(generics.GenericAPIView):
     def post(self, request: Request, pk: int, decision: str) -> Response:
         join_request = selectors.join_request_get_for_manager(user=request.user, pk=pk)
         if decision == "approve":
-            call_service(
-                services.join_request_approve,
-                actor=request_user(request),
-                join_request=join_request,
-            )
+            services.join_request_approve(actor=request_user(request), join_request=join_request)
         else:
-            call_service(
-                services.join_request_decline,
-                actor=request_user(request),
-                join_request=join_request,
-            )
+            services.join_request_decline(actor=request_user(request), join_request=join_request)
         join_request.refresh_from_db()
         return Response(JoinRequestOutput(join_request).data)
 
@@ -587,8 +547,7 @@ class ShortlistListCreateApi(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         serializer = ShortlistInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        shortlist = call_service(
-            services.shortlist_create,
+        shortlist = services.shortlist_create(
             owner=request_user(request),
             name=serializer.validated_data["name"],
             team=_team_for(request_user(request), serializer.validated_data["team"]),
@@ -610,8 +569,7 @@ class ShortlistDetailApi(generics.GenericAPIView):
         shortlist = selectors.shortlist_get_for_user(user=request.user, pk=pk)
         serializer = ShortlistInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(
-            services.shortlist_update,
+        services.shortlist_update(
             actor=request_user(request),
             shortlist=shortlist,
             name=serializer.validated_data["name"],
@@ -643,8 +601,7 @@ class ShortlistEntryCreateApi(generics.GenericAPIView):
         organization = selectors.organization_get_public(
             slug=serializer.validated_data["organization"]
         )
-        entry = call_service(
-            services.shortlist_add,
+        entry = services.shortlist_add(
             actor=request_user(request),
             shortlist=shortlist,
             organization=organization,
@@ -670,9 +627,7 @@ class ShortlistEntryDetailApi(generics.GenericAPIView):
         entry = self._entry(request, pk, slug)
         serializer = self.ShortlistNoteInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call_service(
-            services.shortlist_entry_update, entry=entry, note=serializer.validated_data["note"]
-        )
+        services.shortlist_entry_update(entry=entry, note=serializer.validated_data["note"])
         return Response(ShortlistEntryOutput(entry, context={"request": request}).data)
 
     @extend_schema(request=None, responses={204: None})

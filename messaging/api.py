@@ -1,10 +1,8 @@
 """`/api/v1/conversations/…` and `/api/v1/blocks/…`: validate, call one service or selector,
 answer with the shapes from `payloads.py`. A conversation the caller may not read is a 404."""
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -24,17 +22,6 @@ from .models import Attachment, Conversation, Message, Purpose
 from .payloads import conversation_payload, message_payload
 
 T = TypeVar("T")
-
-
-def _run(action: Callable[[], T]) -> T:
-    try:
-        return action()
-    except (Conversation.DoesNotExist, Message.DoesNotExist, Attachment.DoesNotExist):
-        raise exceptions.NotFound() from None
-    except DjangoValidationError as error:
-        raise exceptions.ValidationError(
-            detail=error.messages, code=getattr(error, "code", None) or "invalid"
-        ) from None
 
 
 # --- Output shapes, for the OpenAPI schema (payloads.py builds the data) -----------------
@@ -190,14 +177,12 @@ class ConversationListCreateApi(APIView):
                 raise exceptions.ValidationError(
                     {"as_organization": [_("There is no such organisation.")]}
                 )
-        conversation, created = _run(
-            lambda: services.conversation_get_or_create(
-                user=user,
-                to_user=to_user,
-                to_organization=to_organization,
-                as_organization=as_organization,
-                purpose=values.get("purpose", ""),
-            )
+        conversation, created = services.conversation_get_or_create(
+            user=user,
+            to_user=to_user,
+            to_organization=to_organization,
+            as_organization=as_organization,
+            purpose=values.get("purpose", ""),
         )
         conversation = selectors.conversation_get_for_user(
             user=user, conversation_id=conversation.pk
@@ -214,9 +199,7 @@ class ConversationDetailApi(APIView):
     @extend_schema(operation_id="conversations_retrieve", responses=ConversationDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
         user = request_user(request)
-        conversation = _run(
-            lambda: selectors.conversation_get_for_user(user=user, conversation_id=pk)
-        )
+        conversation = selectors.conversation_get_for_user(user=user, conversation_id=pk)
         data = _conversation_data(user, conversation)
         data["read_marks"] = {
             str(k): v
@@ -253,10 +236,8 @@ class ConversationReadApi(APIView):
         user = request_user(request)
         data = self.ConversationReadInput(data=request.data)
         data.is_valid(raise_exception=True)
-        state = _run(
-            lambda: services.conversation_mark_read(
-                user=user, conversation_id=pk, message_id=data.validated_data.get("message")
-            )
+        state = services.conversation_mark_read(
+            user=user, conversation_id=pk, message_id=data.validated_data.get("message")
         )
         return Response({"last_read": state.last_read_id})
 
@@ -276,10 +257,8 @@ class ConversationMuteApi(APIView):
         user = request_user(request)
         data = self.ConversationMuteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        state = _run(
-            lambda: services.conversation_set_muted(
-                user=user, conversation_id=pk, muted=data.validated_data["muted"]
-            )
+        state = services.conversation_set_muted(
+            user=user, conversation_id=pk, muted=data.validated_data["muted"]
         )
         return Response({"muted": state.muted})
 
@@ -303,13 +282,11 @@ class ConversationAssignApi(APIView):
         organization = Organization.objects.filter(slug=data.validated_data["organization"]).first()
         if organization is None:
             raise exceptions.NotFound()
-        _run(
-            lambda: services.conversation_assign(
-                user=user,
-                conversation_id=pk,
-                organization=organization,
-                assignee_id=data.validated_data["user"] or None,
-            )
+        services.conversation_assign(
+            user=user,
+            conversation_id=pk,
+            organization=organization,
+            assignee_id=data.validated_data["user"] or None,
         )
         conversation = selectors.conversation_get_for_user(user=user, conversation_id=pk)
         return Response(_conversation_data(user, conversation))
@@ -348,14 +325,12 @@ class MessageListSendApi(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        messages, more = _run(
-            lambda: selectors.message_list_for_user(
-                user=user,
-                conversation_id=pk,
-                after=values.get("after"),
-                before=values.get("before"),
-                limit=values.get("limit", selectors.MESSAGE_PAGE_DEFAULT),
-            )
+        messages, more = selectors.message_list_for_user(
+            user=user,
+            conversation_id=pk,
+            after=values.get("after"),
+            before=values.get("before"),
+            limit=values.get("limit", selectors.MESSAGE_PAGE_DEFAULT),
         )
         return Response({"results": [message_payload(m) for m in messages], "has_more": more})
 
@@ -373,14 +348,12 @@ class MessageListSendApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         files = request.FILES.getlist("attachments") if request.FILES else []
-        message, created = _run(
-            lambda: services.message_send(
-                user=user,
-                conversation_id=pk,
-                body=values.get("body", ""),
-                client_id=values["client_id"],
-                attachments=files,
-            )
+        message, created = services.message_send(
+            user=user,
+            conversation_id=pk,
+            body=values.get("body", ""),
+            client_id=values["client_id"],
+            attachments=files,
         )
         return Response(
             message_payload(message),
@@ -395,7 +368,7 @@ class MessageDetailApi(APIView):
         body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20000)
 
     def _message(self, user: User, pk: int, message_id: int) -> Message:
-        message = _run(lambda: selectors.message_get_for_user(user=user, message_id=message_id))
+        message = selectors.message_get_for_user(user=user, message_id=message_id)
         if message.conversation_id != pk:
             raise exceptions.NotFound()
         return message
@@ -410,10 +383,8 @@ class MessageDetailApi(APIView):
         self._message(user, pk, message_id)
         data = self.MessageDetailInput(data=request.data)
         data.is_valid(raise_exception=True)
-        message = _run(
-            lambda: services.message_edit(
-                user=user, message_id=message_id, body=data.validated_data["body"]
-            )
+        message = services.message_edit(
+            user=user, message_id=message_id, body=data.validated_data["body"]
         )
         return Response(message_payload(message))
 
@@ -421,7 +392,7 @@ class MessageDetailApi(APIView):
     def delete(self, request: Request, pk: int, message_id: int) -> Response:
         user = request_user(request)
         self._message(user, pk, message_id)
-        message = _run(lambda: services.message_delete(user=user, message_id=message_id))
+        message = services.message_delete(user=user, message_id=message_id)
         return Response(message_payload(message, attachments=[]))
 
 
@@ -440,13 +411,11 @@ class MessageReportApi(APIView):
         user = request_user(request)
         data = self.MessageReportInput(data=request.data)
         data.is_valid(raise_exception=True)
-        message = _run(lambda: selectors.message_get_for_user(user=user, message_id=message_id))
+        message = selectors.message_get_for_user(user=user, message_id=message_id)
         if message.conversation_id != pk:
             raise exceptions.NotFound()
-        report = _run(
-            lambda: services.message_report(
-                user=user, message_id=message_id, reason=data.validated_data.get("reason", "")
-            )
+        report = services.message_report(
+            user=user, message_id=message_id, reason=data.validated_data.get("reason", "")
         )
         return Response({"id": report.pk}, status=status.HTTP_201_CREATED)
 
@@ -477,7 +446,7 @@ class BlockListCreateApi(APIView):
         blocked = User.objects.filter(pk=data.validated_data["user"]).first()
         if blocked is None:
             raise exceptions.ValidationError({"user": [_("There is no such person.")]})
-        _run(lambda: services.block_create(blocker=request_user(request), blocked=blocked))
+        services.block_create(blocker=request_user(request), blocked=blocked)
         return Response(status=status.HTTP_201_CREATED)
 
 

@@ -300,7 +300,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "300/hour"},
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    # Services' ValidationError and selectors' DoesNotExist become 400 and 404 (ucs/api_errors.py).
+    "EXCEPTION_HANDLER_CLASS": "ucs.api_errors.ServiceErrorsHandler",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "UCS API",
     "DESCRIPTION": "The Unified Communication Space: organisations, project boards, messaging.",
