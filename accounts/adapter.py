@@ -8,7 +8,7 @@ from allauth.usersessions.models import UserSession
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from messaging.services import sockets_close
+from core.realtime import sockets_close
 
 from .tasks import send_email
 

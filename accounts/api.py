@@ -4,8 +4,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import request_user
 from members.selectors import membership_list_for_user
-from ucs.auth import request_user
 
 
 class MeOrganizationOutput(serializers.Serializer):

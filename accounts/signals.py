@@ -10,7 +10,7 @@ from allauth.account.signals import password_changed, password_reset, password_s
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from messaging.services import sockets_close
+from core.realtime import sockets_close
 
 from .models import User
 from .services import user_sessions_end

@@ -1,3 +1,3 @@
-"""Attachments of posts and proposals; checked and stored by `ucs.uploads`."""
+"""Attachments of posts and proposals; checked and stored by `core.uploads`."""
 
 MAX_ATTACHMENTS = 10

@@ -11,9 +11,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.links import site_url
 from messaging.models import Conversation, Purpose
 from messaging.services import conversation_get_or_create_between_organizations, message_send
-from ucs.links import site_url
 
 from .models import PostKind, Proposal
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import private_storage
 from members.models import District, Organization
-from ucs.uploads import private_storage
 
 
 class Category(models.TextChoices):

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.uploads import check_attachment
 from members.models import District, Membership, Organization
 from members.selectors import is_member
 from members.tags import tag_normalize
-from ucs.uploads import check_attachment
 
 from . import matching
 from .attachments import MAX_ATTACHMENTS

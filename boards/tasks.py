@@ -11,7 +11,7 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.services import email_send
-from ucs.links import site_url
+from core.links import site_url
 
 from . import selectors, services
 from .models import Post, PostEvent, PostFollow, PostMatch, Proposal

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.auth import request_user
+from core.uploads import private_file_response
 from members.models import Organization
 from members.selectors import membership_pick_active
-from ucs.auth import request_user
-from ucs.uploads import private_file_response
 
 from . import selectors, services
 from .forms import (

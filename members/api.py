@@ -17,9 +17,9 @@ from rest_framework import generics, parsers, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.auth import request_user
 from accounts.models import User
-from ucs.auth import request_user
-from ucs.markdown import render_markdown
+from core.markdown import render_markdown
 
 from . import selectors, services
 from .filters import OrganizationFilter

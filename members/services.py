@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import email_send
-from ucs.links import site_url
+from core.links import site_url
 
 from .logos import logo_process
 from .models import (

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.auth import request_user
 from boards.selectors import post_list_for_organization, response_metrics_for_organization
-from ucs.auth import request_user
 
 from . import selectors, services
 from .exports import MAX_EXPORT_ROWS, csv_response, organization_header, organization_row

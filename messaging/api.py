@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.auth import request_user
 from accounts.models import User
+from core.pagination import PageNumberPagination
 from members.models import Organization
-from ucs.auth import request_user
-from ucs.pagination import PageNumberPagination
 
 from . import selectors, services
 from .models import Attachment, Conversation, Message, Purpose

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = _("Messaging")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401

@@ -1,3 +1,3 @@
-"""Attachments of messages; checked and stored by `ucs.uploads`."""
+"""Attachments of messages; checked and stored by `core.uploads`."""
 
 MAX_ATTACHMENTS = 5

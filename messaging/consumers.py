@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from ucs.realtime import user_group
+from core.realtime import user_group
 
 from . import services
 from .models import Conversation, Message
@@ -308,7 +308,7 @@ class MessagingConsumer(AsyncWebsocketConsumer):
         "ping": on_ping,
     }
 
-    # --- Events from the channel layer (ucs.realtime) -----------------------------------
+    # --- Events from the channel layer (core.realtime) -----------------------------------
 
     async def realtime_frame(self, event: dict[str, Any]) -> None:
         await self.send(text_data=event["text"])

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ucs.uploads import private_storage
+from core.uploads import private_storage
 
 if TYPE_CHECKING:
     from accounts.models import User  # noqa: F401

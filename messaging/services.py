@@ -1,6 +1,6 @@
 """Every write of the messaging app, and the one place that tells people about it.
 
-Events go out with `ucs.realtime.publish_to_users`, after commit, to the `user.<id>` group of
+Events go out with `core.realtime.publish_to_users`, after commit, to the `user.<id>` group of
 each person who may read the conversation *now* (computed from current memberships).
 """
 
@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import email_send
+from core.links import site_url
+from core.markdown import render_markdown
+from core.realtime import publish_to_users
+from core.uploads import CheckedFile, check_attachment
 from members.models import Membership, Organization
 from members.selectors import is_member
-from ucs.links import site_url
-from ucs.markdown import render_markdown
-from ucs.realtime import close_sockets_of_user, publish_to_users
-from ucs.uploads import CheckedFile, check_attachment
 
 from .attachments import MAX_ATTACHMENTS
 from .models import (
@@ -668,11 +668,6 @@ def presence_disconnect(*, user: User) -> None:
     cache.delete(PRESENCE_ONLINE_KEY.format(user.pk))
     cache.set(PRESENCE_LAST_SEEN_KEY.format(user.pk), now, timeout=None)
     _presence_announce(user, online=False, when=now)
-
-
-def sockets_close(*, user_id: int, session_key: str | None = None) -> None:
-    """Close a person's sockets: all of them (deactivated), or one session's (logged out)."""
-    close_sockets_of_user(user_id, session_key=session_key)
 
 
 # --- Missed-message emails --------------------------------------------------------------

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.auth import request_user
 from accounts.models import User
+from core.uploads import private_file_response
 from members.models import Organization
 from members.selectors import membership_list_for_user
-from ucs.auth import request_user
-from ucs.uploads import private_file_response
 
 from . import selectors, services
 from .forms import AssignForm, ReportForm, SettingsForm, StartForm

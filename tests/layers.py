@@ -6,7 +6,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 
-from ucs.realtime import user_group
+from core.realtime import user_group
 
 
 async def listen(user_id: int) -> str:

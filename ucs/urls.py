@@ -7,8 +7,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import set_language
+from core.health import healthz
 from ucs import views
-from ucs.health import healthz
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -44,7 +44,7 @@ if settings.SERVE_MEDIA:
         )
     ]
 
-handler400 = "ucs.views.bad_request"
-handler403 = "ucs.views.permission_denied"
-handler404 = "ucs.views.page_not_found"
-handler500 = "ucs.views.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

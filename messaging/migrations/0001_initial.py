@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import messaging.models
-import ucs.uploads
+import core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=ucs.uploads.PrivateStorage(), upload_to='messaging/%Y/%m/')),
+                ('file', models.FileField(storage=core.uploads.PrivateStorage(), upload_to='messaging/%Y/%m/')),
                 ('name', models.CharField(max_length=200, verbose_name='file name')),
                 ('kind', models.CharField(choices=[('image', 'Image'), ('pdf', 'PDF')], max_length=8)),
                 ('content_type', models.CharField(max_length=64)),

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from boards.models import Post, PostMatch, PostStatus, Proposal, ProposalStatus
-from ucs.markdown import render_markdown
+from core.markdown import render_markdown
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 
+from core import realtime
 from messaging import services
 from messaging.models import Message
 from tests.factories import MembershipFactory
@@ -257,7 +258,7 @@ async def test_logout_closes_that_sessions_sockets_and_deactivation_closes_all(a
     b2, _, _ = await open_socket(bob)
     try:
         session_key = a.scope["headers"][-1][1].decode().split("=", 1)[1]
-        await database_sync_to_async(services.sockets_close)(
+        await database_sync_to_async(realtime.sockets_close)(
             user_id=alice.pk, session_key=session_key
         )
         assert (await a.receive_output(timeout=2))["type"] == "websocket.close"

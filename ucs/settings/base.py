@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     # UCS
+    "core",
     "ucs",
     "accounts",
     "members",
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "ucs.middleware.UserLanguageMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -95,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "ucs.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -136,8 +137,8 @@ if REDIS_URL:
             # The pub/sub layer: about three times the throughput of the list-based layer on
             # this hardware (shared/bench/ceiling). It does not buffer for absent consumers;
             # clients catch up from the database, which is the source of truth. The subclass
-            # adds one pipelined publish for many events (ucs/layers.py).
-            "BACKEND": "ucs.layers.PipelinedPubSubChannelLayer",
+            # adds one pipelined publish for many events (core/layers.py).
+            "BACKEND": "core.layers.PipelinedPubSubChannelLayer",
             "CONFIG": {"hosts": [env.str("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)]},
         }
     }
@@ -293,7 +294,7 @@ REST_FRAMEWORK = {
         "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "ucs.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
@@ -302,8 +303,8 @@ REST_FRAMEWORK = {
 }
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
-    # Services' ValidationError and selectors' DoesNotExist become 400 and 404 (ucs/api_errors.py).
-    "EXCEPTION_HANDLER_CLASS": "ucs.api_errors.ServiceErrorsHandler",
+    # Services' ValidationError and selectors' DoesNotExist become 400 and 404 (core/api_errors.py).
+    "EXCEPTION_HANDLER_CLASS": "core.api_errors.ServiceErrorsHandler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "UCS API",

@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import SafeString
 
-from ucs.markdown import render_markdown
+from core.markdown import render_markdown
 
 
 def test_renders_ordinary_markdown():

@@ -6,10 +6,10 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from core import realtime
+from core.layers import PipelinedPubSubChannelLayer
+from core.realtime import FRAME, publish_to_users, user_group
 from tests.layers import heard, listen
-from ucs import realtime
-from ucs.layers import PipelinedPubSubChannelLayer
-from ucs.realtime import FRAME, publish_to_users, user_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def failing_urls(settings):
-    settings.ROOT_URLCONF = "tests.ucs.urls_raise"
+    settings.ROOT_URLCONF = "tests.core.urls_raise"
 
 
 @pytest.mark.parametrize("path", ["/", "/members/", "/accounts/login/", "/accounts/signup/"])
@@ -186,7 +186,7 @@ def test_account_pages_speak_kazakh_too(client):
 def test_links_in_emails_use_the_configured_site_domain(settings):
     from django.contrib.sites.models import Site
 
-    from ucs.apps import sync_site
+    from core.apps import sync_site
 
     assert Site.objects.get_current().domain == settings.SITE_DOMAIN
     settings.SITE_DOMAIN = "ucs.example.kz"

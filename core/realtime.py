@@ -31,7 +31,7 @@ def user_group(user_id: int) -> str:
 
 async def group_send_many(sends: list[tuple[str, dict[str, Any]]]) -> None:
     """Hand `(group, event)` pairs to the channel layer, in order: in one pipelined round
-    trip on Redis (`ucs.layers.PipelinedPubSubChannelLayer`), one by one on other layers."""
+    trip on Redis (`core.layers.PipelinedPubSubChannelLayer`), one by one on other layers."""
     layer = get_channel_layer()
     if layer is None or not sends:
         return
@@ -130,7 +130,8 @@ def publish_to_users(user_ids: Iterable[int], frame: dict[str, Any]) -> None:
     transaction.on_commit(lambda: send_to_users_now(ids, event))
 
 
-def close_sockets_of_user(user_id: int, *, session_key: str | None = None) -> None:
-    """Close the person's sockets (all, or those of one session) after commit."""
+def sockets_close(*, user_id: int, session_key: str | None = None) -> None:
+    """Close a person's sockets after commit: all of them (deactivated, reset, suspended),
+    or one session's (logged out)."""
     event: dict[str, Any] = {"type": CLOSE, "session_key": session_key}
     transaction.on_commit(lambda: send_to_users_now([user_id], event))

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from ucs.markdown import render_markdown
+from core.markdown import render_markdown
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""`ucs.uploads`: attachments are checked by what they contain, never by name or type."""
+"""`core.uploads`: attachments are checked by what they contain, never by name or type."""
 
 import io
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from ucs.uploads import MAX_ATTACHMENT_BYTES, check_attachment, private_storage
+from core.uploads import MAX_ATTACHMENT_BYTES, check_attachment, private_storage
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
