@@ -139,7 +139,12 @@ if REDIS_URL:
             # clients catch up from the database, which is the source of truth. The subclass
             # adds one pipelined publish for many events (core/layers.py).
             "BACKEND": "core.layers.PipelinedPubSubChannelLayer",
-            "CONFIG": {"hosts": [env.str("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)]},
+            "CONFIG": {
+                "hosts": [env.str("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)],
+                # Pub/sub channels ignore the Redis db number: two UCS sites (or test runs)
+                # on one Redis keep apart only by this prefix.
+                "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
+            },
         }
     }
     CACHES = {
